@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AppConfig } from '../../config/app-config.js';
+import { AuthenticationError } from '../../common/errors.js';
+import { UsersService } from '../../users/users.service.js';
+import type { AccessTokenClaims, AuthUser } from '../auth-user.js';
+
+/**
+ * Bearer access tokens. The user is loaded on every request so that a ban, a role change or a
+ * deleted account takes effect at once rather than when the token expires.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.requireJwtSecret(),
+      algorithms: ['HS256'],
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    if (claims.typ !== 'access') throw new AuthenticationError('Invalid access token');
+    const user = await this.users.requireActive(claims.sub);
+    if (!user) throw new AuthenticationError('Account no longer exists');
+    return { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' };
+  }
+}

@@ -1,0 +1,66 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import type { ErrorBody } from '#contracts';
+import { DomainError, RateLimitedError } from './errors.js';
+
+/**
+ * Every REST error leaves the server here, as {statusCode, error, message}. Domain errors carry
+ * their own status; Nest's HttpExceptions keep theirs; body-parser's errors (malformed JSON, too
+ * large) become 400 and 413; anything else is logged with the request id and answered as a bare 500.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, `unhandled error on ${request.method} ${request.path}`);
+    }
+    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) return errorBody(exception.status, exception.message);
+  if (exception instanceof HttpException) {
+    // Nest wraps body-parser's errors (malformed JSON, body too large) and keeps them as the cause.
+    return bodyParserError(exception.cause) ?? errorBody(exception.getStatus(), httpExceptionMessage(exception));
+  }
+  return bodyParserError(exception) ?? errorBody(500, 'Internal server error');
+}
+
+export function errorBody(statusCode: number, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/** body-parser marks its errors with a `type` and an HTTP status. */
+function bodyParserError(exception: unknown): ErrorBody | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { type, status, limit } = exception as { type?: string; status?: number; limit?: number };
+  switch (type) {
+    case 'entity.parse.failed':
+      return errorBody(400, `Malformed JSON body: ${(exception as Error).message}`);
+    case 'entity.too.large':
+      return errorBody(413, `Request body is larger than the ${limit ?? 'allowed'} byte limit`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return errorBody(415, (exception as Error).message);
+    default:
+      return typeof status === 'number' && status >= 400 && status < 500 ? errorBody(status, (exception as Error).message) : undefined;
+  }
+}

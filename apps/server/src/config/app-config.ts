@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { describeIssues } from '#contracts';
+import { EnvSchema, type Env } from './env.schema.js';
+
+export class ConfigError extends Error {}
+
+/**
+ * The server's validated configuration. Built once from the environment in main.ts (or by tests)
+ * and provided to every module; nothing else reads process.env.
+ */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly admin: { username: string; password: string | undefined };
+  readonly accessTokenTtlMs: number;
+  readonly refreshTokenTtlMs: number;
+  readonly jwtSecret: string | undefined;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly trustProxy: boolean;
+  readonly redisUrl: string | undefined;
+  readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
+
+  constructor(env: Env) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.databaseUrl = env.DATABASE_URL;
+    this.databasePoolSize = env.DATABASE_POOL_SIZE;
+    this.dataDir = resolve(env.PEERDEX_DATA_DIR);
+    this.embeddedPgPort = env.EMBEDDED_PG_PORT;
+    this.admin = { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD };
+    this.accessTokenTtlMs = env.ACCESS_TOKEN_TTL;
+    this.refreshTokenTtlMs = env.REFRESH_TOKEN_TTL;
+    this.jwtSecret = env.JWT_SECRET;
+    this.logLevel = env.LOG_LEVEL;
+    this.trustProxy = env.TRUST_PROXY;
+    this.redisUrl = env.REDIS_URL;
+    this.authRateLimit = {
+      perIp: env.AUTH_RATE_LIMIT_PER_IP,
+      perUsername: env.AUTH_RATE_LIMIT_PER_USERNAME,
+      windowMs: env.AUTH_RATE_LIMIT_WINDOW,
+    };
+  }
+
+  /** Throws ConfigError naming every bad variable. */
+  static fromEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
+    const result = EnvSchema.safeParse(env);
+    if (!result.success) {
+      const lines = describeIssues(result.error).map(({ field, message }) => `  ${field}: ${message}`);
+      throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    }
+    return new AppConfig(result.data);
+  }
+
+  requireJwtSecret(): string {
+    if (!this.jwtSecret) throw new Error('JWT secret is not resolved; start the server through prepareRuntime()');
+    return this.jwtSecret;
+  }
+
+  /** A copy with some values replaced; used once the embedded database's URL is known. */
+  with(overrides: Partial<AppConfig>): AppConfig {
+    return Object.assign(Object.create(AppConfig.prototype) as AppConfig, this, overrides);
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "900", "15m", "30d", "250ms" → milliseconds; a bare number means seconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = DURATION.exec(value.trim());
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as 900, 30s, 15m, 12h or 30d (got "${value}")` });
+        return z.NEVER;
+      }
+      return Number(match[1]) * UNIT_MS[(match[2] ?? 's') as keyof typeof UNIT_MS];
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/**
+ * Every environment variable the server reads, with its default. Parsed once at start-up; a bad
+ * value stops the server with a message naming the variable (see loadConfig).
+ */
+export const EnvSchema = z.object({
+  PORT: integer(3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** when unset, the server runs an embedded PostgreSQL under PEERDEX_DATA_DIR */
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  ),
+  DATABASE_POOL_SIZE: integer(10, 1, 500),
+  PEERDEX_DATA_DIR: z.string().min(1).default('./.data'),
+  /** port of the embedded PostgreSQL; 0 picks a free one at each start */
+  EMBEDDED_PG_PORT: integer(0, 0, 65535),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,32}$/, 'must be 3 to 32 letters, digits, "_", "." or "-"')
+    .default('admin'),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').max(1024).optional()),
+  ACCESS_TOKEN_TTL: duration('15m'),
+  REFRESH_TOKEN_TTL: duration('30d'),
+  /** HMAC secret for access tokens; generated into the data dir when unset */
+  JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Express "trust proxy": set when behind a load balancer so client IPs come from X-Forwarded-For */
+  TRUST_PROXY: flag(false),
+  /** shared store for rate limits (and, later, Socket.IO); in-process memory when unset */
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  AUTH_RATE_LIMIT_PER_IP: integer(30, 1, 1_000_000),
+  AUTH_RATE_LIMIT_PER_USERNAME: integer(10, 1, 1_000_000),
+  AUTH_RATE_LIMIT_WINDOW: duration('1m'),
+});
+
+export type Env = z.output<typeof EnvSchema>;

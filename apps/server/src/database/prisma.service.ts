@@ -1,0 +1,28 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { AppConfig } from '../config/app-config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+  constructor(config: AppConfig) {
+    if (!config.databaseUrl) throw new Error('PrismaService needs a resolved database URL');
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: config.databasePoolSize }) });
+  }
+
+  /** Fails start-up when the database is unreachable instead of failing the first request. */
+  async onModuleInit(): Promise<void> {
+    await this.$connect();
+    await this.$queryRaw`SELECT 1`;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+
+  async isReachable(timeoutMs: number): Promise<boolean> {
+    const probe = this.$queryRaw`SELECT 1`.then(() => true, () => false);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
+    return Promise.race([probe, timeout]);
+  }
+}

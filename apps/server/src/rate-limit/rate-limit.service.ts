@@ -1,0 +1,53 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppConfig } from '../config/app-config.js';
+import { RateLimitedError } from '../common/errors.js';
+
+export interface RateLimitRule {
+  points: number;
+  windowMs: number;
+  /** wording for the 429 message, e.g. "Too many login attempts" */
+  what: string;
+}
+
+/**
+ * Fixed-window counters shared by every server node through Redis when REDIS_URL is set, and kept
+ * in this process otherwise (a single node, or tests). Rules are registered by name by the module
+ * that owns them.
+ */
+@Injectable()
+export class RateLimitService implements OnModuleDestroy {
+  private readonly redis: Redis | undefined;
+  private readonly limiters = new Map<string, { limiter: RateLimiterAbstract; rule: RateLimitRule }>();
+
+  constructor(config: AppConfig) {
+    this.redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  }
+
+  define(name: string, rule: RateLimitRule): void {
+    const options = { keyPrefix: `peerdex:rl:${name}`, points: rule.points, duration: Math.max(1, Math.ceil(rule.windowMs / 1000)) };
+    const limiter = this.redis
+      ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) })
+      : new RateLimiterMemory(options);
+    this.limiters.set(name, { limiter, rule });
+  }
+
+  /** Counts one event for `key`; throws RateLimitedError (429 + Retry-After) past the rule. */
+  async consume(name: string, key: string): Promise<void> {
+    const entry = this.limiters.get(name);
+    if (!entry) throw new Error(`rate limit "${name}" is not defined`);
+    try {
+      await entry.limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), entry.rule.what);
+      }
+      throw rejection;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UsersRepository } from './users.repository.js';
+
+/**
+ * A fresh installation needs someone who can moderate: when no admin exists, one is created from
+ * ADMIN_USERNAME / ADMIN_PASSWORD, or with a generated password printed once to the log.
+ */
+@Injectable()
+export class AdminBootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('AdminBootstrap');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.users.countAdmins()) > 0) return;
+    const { username } = this.config.admin;
+    const password = this.config.admin.password ?? randomBytes(18).toString('base64url');
+    const passwordHash = await this.hasher.hash(password);
+    const created = await this.users.create({ username, passwordHash, role: 'admin' });
+    if (!created) {
+      // Another node won the race, or a non-admin already holds the name.
+      this.logger.warn(`No admin exists and username "${username}" is taken; set ADMIN_USERNAME to create one`);
+      return;
+    }
+    if (this.config.admin.password) {
+      this.logger.log(`Created admin account "${username}" from ADMIN_PASSWORD`);
+    } else {
+      this.logger.warn(`Created admin account "${username}" with generated password: ${password} (shown once; change it)`);
+    }
+  }
+}
