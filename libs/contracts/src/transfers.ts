@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Sha256Schema } from './files.js';
+
+/** transfer:request (socket) and POST /api/v1/transfers (REST). */
+export const TransferRequestSchema = z.strictObject({
+  sha256: Sha256Schema,
+  /** restrict the ticket to these sources; default: every online source (up to 10) */
+  sourceSessionIds: z.array(z.uuid()).min(1).max(10).optional(),
+});
+export type TransferRequest = z.infer<typeof TransferRequestSchema>;
+
+export interface TransferSource {
+  sessionId: string;
+  username: string;
+  /** base URL of the source's peer endpoint, or null when it is firewalled */
+  url: string | null;
+  firewalled: boolean;
+}
+
+export interface TransferGrant {
+  ticket: string;
+  ticketId: string;
+  expiresAt: string;
+  sha256: string;
+  size: number;
+  pieceRoot: string | null;
+  name: string;
+  sources: TransferSource[];
+  /**
+   * "direct": fetch from `sources`. "push": every source is firewalled and the downloader is
+   * reachable, so the server asked a source to PUT the file to the downloader's /push/:ticketId.
+   * "unreachable": every source is firewalled and so is the downloader.
+   */
+  mode: 'direct' | 'push' | 'unreachable';
+}
+
+/** transfer:report: the outcome of a download, for accounting and to flag bad sources. */
+export const TransferReportSchema = z.strictObject({
+  sha256: Sha256Schema,
+  ticketId: z.uuid().optional(),
+  bytes: z.number().int().min(0),
+  ok: z.boolean(),
+  sourceSessionId: z.uuid().optional(),
+  /** sources that sent data failing verification */
+  badSourceSessionIds: z.array(z.uuid()).max(10).optional(),
+  reason: z.string().max(500).optional(),
+});
+export type TransferReport = z.infer<typeof TransferReportSchema>;
+
+/** Server → uploader: deliver `sha256` to the downloader's push endpoint. */
+export interface TransferPush {
+  ticket: string;
+  ticketId: string;
+  sha256: string;
+  /** e.g. http://203.0.113.9:6699/push/<ticketId> */
+  targetUrl: string;
+  downloader: string;
+}
