@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { PeerIoAdapter } from './realtime/peer-io.adapter.js';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '100kb';
@@ -18,6 +19,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     bodyParser: false,
   });
   app.useLogger(app.get(PinoNestLogger));
+  app.useWebSocketAdapter(new PeerIoAdapter(app, config));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
@@ -38,6 +40,7 @@ function setUpOpenApi(app: NestExpressApplication): void {
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token from /auth/login' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A personal API key from /me/api-keys (search API only)' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

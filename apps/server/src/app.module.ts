@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { ZodValidationPipe } from './common/zod-dto.js';
@@ -10,7 +11,10 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { SearchModule } from './search/search.module.js';
+import { SharesModule } from './shares/shares.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -27,6 +31,10 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ApiKeysModule,
+        PresenceModule,
+        SharesModule,
+        SearchModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

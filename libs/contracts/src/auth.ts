@@ -54,3 +54,22 @@ export const AuthResponseSchema = z.object({
   refreshToken: z.string(),
 });
 export type AuthResponse = z.infer<typeof AuthResponseSchema>;
+
+export const ApiKeyCreateSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+});
+export type ApiKeyCreate = z.infer<typeof ApiKeyCreateSchema>;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  /** the key's first characters, to tell keys apart */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** Returned once, at creation: the only time the key itself is shown. */
+export interface CreatedApiKey extends ApiKeyView {
+  key: string;
+}

@@ -33,6 +33,8 @@ export const ShareDeltaSchema = z.strictObject({
   added: z.array(z.unknown()).max(MAX_SHARE_BATCH).default([]),
   /** paths of entries to remove */
   removed: z.array(z.string().max(4096)).max(MAX_SHARE_BATCH).default([]),
+  /** the peer's digest of its whole list after this change (see ShareSync.digest) */
+  digest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ShareDelta = z.infer<typeof ShareDeltaSchema>;
 

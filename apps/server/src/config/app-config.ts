@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describeIssues } from '#contracts';
 import { EnvSchema, type Env } from './env.schema.js';
@@ -23,6 +25,14 @@ export class AppConfig {
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
+  readonly presenceLeaseMs: number;
+  readonly peerProbeTimeoutMs: number;
+  readonly shareListRetentionMs: number;
+  readonly searchRateLimitPerMinute: number;
+  readonly searchCandidates: number;
+  readonly searchMaxPostings: number;
+  readonly socketMaxMessageBytes: number;
+  readonly nodeId: string;
 
   constructor(env: Env) {
     this.port = env.PORT;
@@ -43,6 +53,14 @@ export class AppConfig {
       perUsername: env.AUTH_RATE_LIMIT_PER_USERNAME,
       windowMs: env.AUTH_RATE_LIMIT_WINDOW,
     };
+    this.presenceLeaseMs = env.PRESENCE_LEASE;
+    this.peerProbeTimeoutMs = env.PEER_PROBE_TIMEOUT;
+    this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
+    this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
+    this.searchCandidates = env.SEARCH_CANDIDATES;
+    this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
+    this.socketMaxMessageBytes = env.SOCKET_MAX_MESSAGE_BYTES;
+    this.nodeId = env.NODE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 
   /** Throws ConfigError naming every bad variable. */

@@ -68,6 +68,21 @@ export const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_IP: integer(30, 1, 1_000_000),
   AUTH_RATE_LIMIT_PER_USERNAME: integer(10, 1, 1_000_000),
   AUTH_RATE_LIMIT_WINDOW: duration('1m'),
+  /** a peer session that sends no heartbeat for this long is dropped */
+  PRESENCE_LEASE: duration('30s'),
+  /** how long the reachability probe of a peer's endpoint may take before it counts as firewalled */
+  PEER_PROBE_TIMEOUT: duration('2s'),
+  /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
+  SHARE_LIST_RETENTION: duration('10m'),
+  SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
+  /** index rows a search examines at most before ranking; bounds the cost of very common words */
+  SEARCH_CANDIDATES: integer(500, 50, 100_000),
+  /** word-index entries a search reads at most (selective filters on very common words stop here) */
+  SEARCH_MAX_POSTINGS: integer(20_000, 1_000, 10_000_000),
+  /** Socket.IO message size limit; a share:sync batch of 5,000 long paths needs several MB */
+  SOCKET_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+  /** identifies this process among several server nodes (defaults to host name and pid) */
+  NODE_ID: optionalText.pipe(z.string().max(128).optional()),
 });
 
 export type Env = z.output<typeof EnvSchema>;

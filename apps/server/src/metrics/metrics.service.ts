@@ -25,6 +25,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly socketEvents = new Histogram({
+    name: 'peerdex_socket_event_duration_seconds',
+    help: 'Socket.IO events from peers by event and outcome (ok or an HTTP-style status)',
+    labelNames: ['event', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'peerdex_' });
   }
@@ -32,5 +40,9 @@ export class MetricsService {
   recordHttp(method: string, route: string, status: number, seconds: number): void {
     this.httpRequests.inc({ method, route, status: String(status) });
     this.httpDuration.observe({ method, route }, seconds);
+  }
+
+  recordSocketEvent(event: string, outcome: string, seconds: number): void {
+    this.socketEvents.observe({ event, outcome }, seconds);
   }
 }

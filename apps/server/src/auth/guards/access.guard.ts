@@ -1,19 +1,47 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { presentedApiKey } from '../../api-keys/api-key.strategy.js';
 import { AuthenticationError } from '../../common/errors.js';
-import { IS_PUBLIC } from '../decorators.js';
+import { ALLOWS_API_KEY, IS_PUBLIC } from '../decorators.js';
 
-/** Global: every route needs a valid access token unless marked @Public(). */
+/** Passport's API-key strategy behind the same error mapping as the token one. */
+@Injectable()
+class ApiKeyGuard extends AuthGuard('api-key') {
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error) throw error;
+    if (!user) throw new AuthenticationError('Invalid API key');
+    return user;
+  }
+}
+
+/**
+ * Global: every route needs a valid access token unless marked @Public(); routes marked
+ * @AllowApiKey() also take a personal API key.
+ */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
+  private readonly apiKeyGuard = new ApiKeyGuard();
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    // Peer sockets authenticate once, in the handshake (PresenceGateway); their events never
+    // reach a handler unless that succeeded.
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const apiKey = presentedApiKey(context.switchToHttp().getRequest<Request>());
+    if (apiKey !== undefined) {
+      if (!this.reflector.getAllAndOverride<boolean>(ALLOWS_API_KEY, targets)) {
+        throw new AuthenticationError('API keys are accepted by the search API only; use an access token here');
+      }
+      return this.apiKeyGuard.canActivate(context);
+    }
+    return super.canActivate(context);
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {

@@ -13,7 +13,10 @@ export class RolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
     if (!roles?.length) return true;
-    const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+    const user =
+      context.getType() === 'ws'
+        ? context.switchToWs().getClient<{ data?: { user?: AuthUser } }>().data?.user
+        : context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (user && roles.includes(user.role)) return true;
     throw new ForbiddenError(`This action requires the ${roles.join(' or ')} role`);
   }

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+
+@Injectable()
+export class PresenceRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(session: { id: string; userId: string; nodeId: string; address: string | null }) {
+    // Firewalled until the reachability probe says otherwise.
+    return this.prisma.peerSession.create({ data: { ...session, firewalled: true } });
+  }
+
+  setFirewalled(id: string, firewalled: boolean) {
+    return this.prisma.peerSession.updateMany({ where: { id }, data: { firewalled } });
+  }
+
+  /**
+   * Records when each session last sent a heartbeat, for every live session of this node in one
+   * statement: heartbeats are batched, not written one by one.
+   */
+  async recordHeartbeats(heartbeats: Array<{ id: string; at: Date }>): Promise<void> {
+    if (heartbeats.length === 0) return;
+    const ids = heartbeats.map((heartbeat) => heartbeat.id);
+    const times = heartbeats.map((heartbeat) => heartbeat.at.toISOString());
+    await this.prisma.$executeRaw`
+      UPDATE peer_sessions s SET last_seen_at = h.at
+      FROM unnest(${ids}::uuid[], ${times}::timestamptz[]) AS h(id, at)
+      WHERE s.id = h.id AND s.last_seen_at < h.at`;
+  }
+
+  /**
+   * Ends sessions: their share lists are detached (kept for a while for a reconnect offering the
+   * same digest), then the sessions are deleted. Either way their files leave search at once.
+   */
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$transaction([
+      this.prisma.$executeRaw`UPDATE share_lists SET session_id = NULL, detached_at = now() WHERE session_id = ANY(${ids}::uuid[])`,
+      this.prisma.$executeRaw`DELETE FROM peer_sessions WHERE id = ANY(${ids}::uuid[])`,
+    ]);
+  }
+
+  async expiredIds(leaseMs: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM peer_sessions WHERE last_seen_at < now() - ${leaseMs} * interval '1 millisecond'`;
+    return rows.map((row) => row.id);
+  }
+
+  async idsOfUser(userId: string): Promise<string[]> {
+    const rows = await this.prisma.peerSession.findMany({ where: { userId }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
+  find(id: string) {
+    return this.prisma.peerSession.findUnique({ where: { id } });
+  }
+
+  /** Sessions of this node still recorded from before a restart with the same NODE_ID. */
+  async idsOfNode(nodeId: string): Promise<string[]> {
+    const rows = await this.prisma.peerSession.findMany({ where: { nodeId }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+}

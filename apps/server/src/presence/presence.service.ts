@@ -1,0 +1,157 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
+import { TokenService } from '../auth/token.service.js';
+import { AuthenticationError, InvalidInputError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
+import { ShareListService } from '../shares/share-list.service.js';
+import { UsersService } from '../users/users.service.js';
+import { peerAddress, probeReachable } from './peer-address.js';
+import { PresenceRepository } from './presence.repository.js';
+
+/**
+ * Who is online. A peer session is a row in peer_sessions, visible to every node; this node keeps
+ * only the heartbeat times of the sockets it holds and writes them in batches. A session is online
+ * while its last heartbeat is younger than the lease: a silent one drops out of search at once and
+ * is disconnected at the next check; sessions of a node that died expire the same way.
+ */
+@Injectable()
+export class PresenceService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Presence');
+  private readonly heartbeats = new Map<string, Date>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private namespace: PeerNamespace | undefined;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sessions: PresenceRepository,
+    private readonly shareLists: ShareListService,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  get heartbeatIntervalMs(): number {
+    return Math.floor(this.config.presenceLeaseMs / 3);
+  }
+
+  attach(namespace: PeerNamespace): void {
+    this.namespace = namespace;
+  }
+
+  /** The handshake: authenticates the peer and records its session. Throws when refused. */
+  async open(auth: unknown, remoteAddress: string): Promise<PeerSocketData> {
+    const parsed = safeParse(PeerHandshakeSchema, auth ?? {});
+    if (!parsed.ok) {
+      const missingToken = parsed.issues.some((issue) => issue.field === 'token');
+      if (missingToken) throw new AuthenticationError('auth.token is required: an access token from /api/v1/auth/login');
+      throw new InvalidInputError(parsed.issues.map((issue) => ({ ...issue, field: `auth.${issue.field}` })));
+    }
+    const handshake = parsed.value;
+    const claims = await this.tokens.verifyAccessToken(handshake.token);
+    const user = await this.users.requireActive(claims.sub);
+    if (!user) throw new AuthenticationError('Account no longer exists');
+
+    const sessionId = randomUUID();
+    const address = peerAddress(handshake, remoteAddress);
+    await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address });
+    this.heartbeats.set(sessionId, new Date());
+    return {
+      user: { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' },
+      sessionId,
+      address,
+      shareDigest: handshake.shareDigest,
+    };
+  }
+
+  /** After the handshake: probe reachability and restore a share list the peer still has. */
+  async welcome(session: PeerSocketData): Promise<PeerReady> {
+    const [reachable, restored] = await Promise.all([
+      session.address ? probeReachable(session.address, this.config.peerProbeTimeoutMs) : Promise.resolve(false),
+      session.shareDigest ? this.shareLists.adopt(session.user.id, session.sessionId, session.shareDigest) : Promise.resolve(undefined),
+    ]);
+    if (reachable) await this.sessions.setFirewalled(session.sessionId, false);
+    return {
+      sessionId: session.sessionId,
+      address: session.address,
+      firewalled: !reachable,
+      shareListRestored: restored !== undefined,
+      fileCount: restored?.fileCount ?? 0,
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+    };
+  }
+
+  heartbeat(sessionId: string): { leaseMs: number } {
+    if (this.heartbeats.has(sessionId)) this.heartbeats.set(sessionId, new Date());
+    return { leaseMs: this.config.presenceLeaseMs };
+  }
+
+  /** The socket went away (disconnect, kick). At shutdown onModuleDestroy has removed them all already. */
+  async close(sessionId: string): Promise<void> {
+    this.heartbeats.delete(sessionId);
+    if (!this.shuttingDown) await this.sessions.remove([sessionId]);
+  }
+
+  /** Ends one session wherever its socket is: it receives session:ended, then is disconnected. */
+  async endSession(sessionId: string, reason: string): Promise<void> {
+    this.broadcastEnd(sessionRoom(sessionId), reason);
+    this.heartbeats.delete(sessionId);
+    await this.sessions.remove([sessionId]);
+  }
+
+  /** Ends every session of a user (a ban). Returns how many there were. */
+  async endUserSessions(userId: string, reason: string): Promise<number> {
+    this.broadcastEnd(userRoom(userId), reason);
+    const ids = await this.sessions.idsOfUser(userId);
+    ids.forEach((id) => this.heartbeats.delete(id));
+    await this.sessions.remove(ids);
+    return ids.length;
+  }
+
+  onModuleInit(): void {
+    const every = (ms: number, task: () => Promise<void>, name: string) => {
+      const timer = setInterval(() => task().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`)), ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.heartbeatIntervalMs, () => this.renew(), 'heartbeat renewal');
+    every(Math.max(250, Math.floor(this.config.presenceLeaseMs / 2)), () => this.expireStale(), 'presence sweep');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.shuttingDown = true;
+    this.timers.forEach((timer) => clearInterval(timer));
+    // A clean shutdown ends this node's sessions now rather than when their lease runs out.
+    await this.sessions.remove([...this.heartbeats.keys()]).catch(() => undefined);
+    this.heartbeats.clear();
+  }
+
+  /** Writes this node's heartbeats; disconnects its sockets that went silent for a whole lease. */
+  private async renew(): Promise<void> {
+    const now = Date.now();
+    const fresh: Array<{ id: string; at: Date }> = [];
+    const silent: string[] = [];
+    for (const [id, at] of this.heartbeats) {
+      if (now - at.getTime() > this.config.presenceLeaseMs) silent.push(id);
+      else fresh.push({ id, at });
+    }
+    await this.sessions.recordHeartbeats(fresh);
+    const seconds = Math.round(this.config.presenceLeaseMs / 1000);
+    await Promise.all(silent.map((id) => this.endSession(id, `No heartbeat for ${seconds} s; the session was dropped`)));
+  }
+
+  /** Any node removes sessions whose lease ran out, including those of nodes that died. */
+  private async expireStale(): Promise<void> {
+    const expired = await this.sessions.expiredIds(this.config.presenceLeaseMs);
+    if (expired.length === 0) return;
+    for (const id of expired) this.broadcastEnd(sessionRoom(id), 'Session expired');
+    await this.sessions.remove(expired);
+  }
+
+  private broadcastEnd(room: string, reason: string): void {
+    if (!this.namespace) return;
+    this.namespace.to(room).emit('session:ended', { reason });
+    this.namespace.in(room).disconnectSockets(true);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Namespace, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '#contracts';
+import type { AuthUser } from '../auth/auth-user.js';
+
+/** What the handshake established about a peer socket; set before its `connection` event. */
+export interface PeerSocketData {
+  user: AuthUser;
+  sessionId: string;
+  address: string | null;
+  shareDigest: string | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type NoInterServerEvents = {};
+
+export type PeerNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, NoInterServerEvents, PeerSocketData>;
+export type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, NoInterServerEvents, PeerSocketData>;
+
+/** Rooms every peer socket joins, so "end all of this user's sessions" is one broadcast on any node. */
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SearchController } from './search.controller.js';
+import { SearchGateway } from './search.gateway.js';
+import { SearchRepository } from './search.repository.js';
+import { SearchService } from './search.service.js';
+
+@Module({
+  controllers: [SearchController],
+  providers: [SearchRepository, SearchService, SearchGateway],
+  exports: [SearchService, SearchRepository],
+})
+export class SearchModule {}

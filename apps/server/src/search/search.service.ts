@@ -1,0 +1,115 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  type BrowseResponse,
+  type FileDetails,
+  MAX_LISTED_SOURCES,
+  parseExtensions,
+  parseQuery,
+  type SearchQuery,
+  type SearchResponse,
+} from '#contracts';
+import type { AuthUser } from '../auth/auth-user.js';
+import { InvalidInputError, NotFoundError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { RateLimitService } from '../rate-limit/rate-limit.service.js';
+import { usernameKey } from '../users/users.repository.js';
+import { decodeCursor, encodeCursor, pageOf, rankCandidates, searchFingerprint } from './ranking.js';
+import { SearchRepository } from './search.repository.js';
+
+const SEARCH_LIMIT = 'search';
+
+/** One search service behind both transports (Socket.IO `search` and GET /api/v1/search). */
+@Injectable()
+export class SearchService implements OnModuleInit {
+  constructor(
+    private readonly repository: SearchRepository,
+    private readonly limits: RateLimitService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.limits.define(SEARCH_LIMIT, { points: this.config.searchRateLimitPerMinute, windowMs: 60_000, what: 'Too many searches' });
+  }
+
+  async search(caller: AuthUser, query: SearchQuery): Promise<SearchResponse> {
+    const parsed = parseQuery(query.q);
+    if (!parsed.ok) throw new InvalidInputError([], parsed.message);
+    await this.limits.consume(SEARCH_LIMIT, caller.id);
+
+    const filters = {
+      exts: parseExtensions(query.ext),
+      type: query.type,
+      minSize: query.minSize,
+      maxSize: query.maxSize,
+    };
+    const fingerprint = searchFingerprint({ ...parsed.query, ...filters });
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint);
+    if (after === 'invalid') throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
+    if (after === 'other-query') throw new InvalidInputError([{ field: 'cursor', message: 'belongs to a different search' }]);
+
+    const examined = Math.max(this.config.searchCandidates, query.limit);
+    const candidates = await this.repository.candidates({ ...parsed.query, ...filters, limit: examined });
+    const { page, more } = pageOf(rankCandidates(candidates), after, query.limit);
+    const sources = await this.repository.sources(page.map((group) => group.sha256), MAX_LISTED_SOURCES);
+    const results = page.flatMap((group) => {
+      const online = sources.get(group.sha256);
+      if (!online) return []; // its last source left between the two queries
+      return [{
+        sha256: group.sha256,
+        name: group.name,
+        size: group.size,
+        ext: group.ext,
+        type: group.type,
+        pieceRoot: group.pieceRoot,
+        sourceCount: online.count,
+        sources: online.sources,
+        match: group.exact ? ('word' as const) : ('prefix' as const),
+      }];
+    });
+    return { results, nextCursor: more && page.length > 0 ? encodeCursor(page.at(-1)!, fingerprint) : null };
+  }
+
+  async describe(sha256: string): Promise<FileDetails> {
+    const [file, sources] = await Promise.all([
+      this.repository.describeHash(sha256),
+      this.repository.sources([sha256], MAX_LISTED_SOURCES),
+    ]);
+    const online = sources.get(sha256);
+    if (!file || !online) throw new NotFoundError(`No online peer shares ${sha256}`);
+    return { sha256, size: file.size, pieceRoot: file.pieceRoot, names: file.names, sourceCount: online.count, sources: online.sources };
+  }
+
+  async browse(username: string, limit: number, cursor: string | undefined): Promise<BrowseResponse> {
+    const key = usernameKey(username);
+    const user = await this.repository.isOnline(key);
+    if (!user) throw new NotFoundError(`No user "${username}"`);
+    if (!user.online) throw new NotFoundError(`${user.username} is not online`);
+    const after = cursor === undefined ? undefined : decodeBrowseCursor(cursor);
+    const rows = await this.repository.browse(key, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      username: user.username,
+      files: page.map((row) => ({
+        path: row.path,
+        name: row.name,
+        size: Number(row.size),
+        sha256: row.sha256,
+        ext: row.ext,
+        type: row.type,
+        sessionId: row.session_id,
+      })),
+      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.list_id, last.path])).toString('base64url') : null,
+    };
+  }
+}
+
+function decodeBrowseCursor(cursor: string): { listId: string; path: string } {
+  try {
+    const [listId, path] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof listId === 'string' && /^[0-9a-f-]{36}$/.test(listId) && typeof path === 'string') return { listId, path };
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
+}

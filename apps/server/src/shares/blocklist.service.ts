@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import { patternToRegExp } from './blocklist-pattern.js';
+
+interface BlockRules {
+  hashes: Map<string, string>;
+  patterns: Array<{ test: RegExp; reason: string }>;
+  loadedAt: number;
+}
+
+/**
+ * Answers "may this file be published?" from the blocklist. The rules are read at most once per
+ * RULES_TTL_MS per node, so publishing 5,000 entries costs no extra query; a new entry also purges
+ * what is already indexed, so a node that still holds the previous rules for a moment is caught up
+ * by that purge and by the check when a full re-sync becomes live.
+ */
+const RULES_TTL_MS = 2_000;
+
+@Injectable()
+export class BlocklistService {
+  private rules: Promise<BlockRules> | undefined;
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A check for a batch of files: the reason a file is blocked, or undefined. */
+  async checker(): Promise<(sha256: string, name: string) => string | undefined> {
+    const rules = await this.currentRules();
+    return (sha256, name) => rules.hashes.get(sha256) ?? rules.patterns.find((pattern) => pattern.test.test(name))?.reason;
+  }
+
+  /** Drops the cached rules on this node (after an entry is added or removed here). */
+  invalidate(): void {
+    this.rules = undefined;
+  }
+
+  private currentRules(): Promise<BlockRules> {
+    const cached = this.rules;
+    if (cached) {
+      return cached.then((rules) => (Date.now() - rules.loadedAt < RULES_TTL_MS ? rules : this.reload()));
+    }
+    return this.reload();
+  }
+
+  private reload(): Promise<BlockRules> {
+    this.rules = this.prisma.blocklistEntry.findMany({ select: { sha256: true, pattern: true, reason: true } }).then((entries) => ({
+      hashes: new Map(entries.filter((entry) => entry.sha256).map((entry) => [entry.sha256!, entry.reason])),
+      patterns: entries.filter((entry) => entry.pattern).map((entry) => ({ test: patternToRegExp(entry.pattern!), reason: entry.reason })),
+      loadedAt: Date.now(),
+    }));
+    this.rules.catch(() => (this.rules = undefined));
+    return this.rules;
+  }
+}

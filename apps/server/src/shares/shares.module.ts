@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { BlocklistService } from './blocklist.service.js';
+import { ShareFilesRepository } from './share-files.repository.js';
+import { ShareIndexService } from './share-index.service.js';
+import { ShareListService } from './share-list.service.js';
+import { ShareListsRepository } from './share-lists.repository.js';
+import { ShareSweeperService } from './share-sweeper.service.js';
+import { SharesGateway } from './shares.gateway.js';
+
+@Module({
+  providers: [
+    ShareListsRepository,
+    ShareFilesRepository,
+    ShareListService,
+    ShareIndexService,
+    ShareSweeperService,
+    BlocklistService,
+    SharesGateway,
+  ],
+  exports: [ShareListService, BlocklistService, ShareFilesRepository],
+})
+export class SharesModule {}
