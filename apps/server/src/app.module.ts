@@ -15,6 +15,7 @@ import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
+import { TransfersModule } from './transfers/transfers.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         PresenceModule,
         SharesModule,
         SearchModule,
+        TransfersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -27,11 +27,12 @@ export interface TransferGrant {
   name: string;
   sources: TransferSource[];
   /**
-   * "direct": fetch from `sources`. "push": every source is firewalled and the downloader is
-   * reachable, so the server asked a source to PUT the file to the downloader's /push/:ticketId.
-   * "unreachable": every source is firewalled and so is the downloader.
+   * "direct": fetch from the reachable `sources`. "push": every source is firewalled and the
+   * downloader is reachable, so the server asked one source to PUT the file to the downloader's
+   * /push/:ticketId (register the expected push before the request, or at once after).
+   * When every source and the downloader are firewalled, the request fails with 409.
    */
-  mode: 'direct' | 'push' | 'unreachable';
+  mode: 'direct' | 'push';
 }
 
 /** transfer:report: the outcome of a download, for accounting and to flag bad sources. */

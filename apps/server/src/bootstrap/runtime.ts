@@ -17,7 +17,7 @@ export interface Runtime {
  * embedded one when DATABASE_URL is unset) and its migrations.
  */
 export async function prepareRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
-  const needsSecrets = !config.jwtSecret || !config.databaseUrl;
+  const needsSecrets = !config.jwtSecret || !config.databaseUrl || !config.ticketSigningKey;
   const secrets = needsSecrets ? await loadOrCreateSecrets(config.dataDir) : undefined;
 
   let databaseUrl = config.databaseUrl;
@@ -42,5 +42,10 @@ export async function prepareRuntime(config: AppConfig, logger: Logger): Promise
     await stop();
     throw error;
   }
-  return { config: config.with({ databaseUrl, jwtSecret: config.jwtSecret ?? secrets!.jwtSecret }), stop };
+  const resolved = config.with({
+    databaseUrl,
+    jwtSecret: config.jwtSecret ?? secrets!.jwtSecret,
+    ticketSigningKey: config.ticketSigningKey ?? secrets!.ticketSigningKey,
+  });
+  return { config: resolved, stop };
 }

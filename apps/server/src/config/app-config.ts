@@ -33,6 +33,8 @@ export class AppConfig {
   readonly searchMaxPostings: number;
   readonly socketMaxMessageBytes: number;
   readonly nodeId: string;
+  readonly ticketSigningKey: string | undefined;
+  readonly ticketTtlMs: number;
 
   constructor(env: Env) {
     this.port = env.PORT;
@@ -60,6 +62,8 @@ export class AppConfig {
     this.searchCandidates = env.SEARCH_CANDIDATES;
     this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
     this.socketMaxMessageBytes = env.SOCKET_MAX_MESSAGE_BYTES;
+    this.ticketSigningKey = env.TICKET_SIGNING_KEY;
+    this.ticketTtlMs = env.TICKET_TTL;
     this.nodeId = env.NODE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 
@@ -71,6 +75,11 @@ export class AppConfig {
       throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
     }
     return new AppConfig(result.data);
+  }
+
+  requireTicketSigningKey(): string {
+    if (!this.ticketSigningKey) throw new Error('Ticket signing key is not resolved; start the server through prepareRuntime()');
+    return this.ticketSigningKey;
   }
 
   requireJwtSecret(): string {

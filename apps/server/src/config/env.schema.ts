@@ -81,6 +81,16 @@ export const EnvSchema = z.object({
   SEARCH_MAX_POSTINGS: integer(20_000, 1_000, 10_000_000),
   /** Socket.IO message size limit; a share:sync batch of 5,000 long paths needs several MB */
   SOCKET_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+  /** Ed25519 private key (PKCS#8 PEM; "\n" escapes allowed) that signs transfer tickets; generated into the data dir when unset */
+  TICKET_SIGNING_KEY: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.replaceAll('\\n', '\n'))
+      .pipe(z.string().regex(/-----BEGIN PRIVATE KEY-----/, 'must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)'))
+      .optional(),
+  ),
+  /** how long a transfer ticket is valid */
+  TICKET_TTL: duration('5m'),
   /** identifies this process among several server nodes (defaults to host name and pid) */
   NODE_ID: optionalText.pipe(z.string().max(128).optional()),
 });

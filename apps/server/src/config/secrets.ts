@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface GeneratedSecrets {
   jwtSecret: string;
   embeddedPgPassword: string;
+  /** Ed25519 private key, PKCS#8 PEM */
+  ticketSigningKey: string;
 }
 
 export async function loadOrCreateSecrets(dataDir: string): Promise<GeneratedSecrets> {
@@ -18,8 +20,10 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<GeneratedSec
   const secrets: GeneratedSecrets = {
     jwtSecret: existing.jwtSecret ?? randomBytes(48).toString('base64url'),
     embeddedPgPassword: existing.embeddedPgPassword ?? randomBytes(24).toString('base64url'),
+    ticketSigningKey: existing.ticketSigningKey ?? newTicketKey(),
   };
-  if (existing.jwtSecret !== secrets.jwtSecret || existing.embeddedPgPassword !== secrets.embeddedPgPassword) {
+  const changed = (Object.keys(secrets) as Array<keyof GeneratedSecrets>).some((key) => existing[key] !== secrets[key]);
+  if (changed) {
     await mkdir(dataDir, { recursive: true });
     await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
@@ -33,4 +37,8 @@ async function readJson(file: string): Promise<Partial<GeneratedSecrets>> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+function newTicketKey(): string {
+  return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }

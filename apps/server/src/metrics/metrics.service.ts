@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The server's Prometheus registry. One per application instance (not prom-client's global one),
@@ -30,6 +30,33 @@ export class MetricsService {
     help: 'Socket.IO events from peers by event and outcome (ok or an HTTP-style status)',
     labelNames: ['event', 'outcome'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly peerSessions = new Gauge({
+    name: 'peerdex_peer_sessions',
+    help: 'Peer sessions connected to this node',
+    registers: [this.registry],
+  });
+
+  readonly searches = new Counter({
+    name: 'peerdex_searches_total',
+    help: 'Searches answered, by transport',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tickets = new Counter({
+    name: 'peerdex_transfer_tickets_total',
+    help: 'Transfer tickets issued, by mode (direct or push)',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+  });
+
+  readonly transfers = new Counter({
+    name: 'peerdex_transfers_reported_total',
+    help: 'Downloads reported by peers, by outcome',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

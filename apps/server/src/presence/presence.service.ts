@@ -4,6 +4,7 @@ import { PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
 import { AuthenticationError, InvalidInputError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -30,7 +31,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly shareLists: ShareListService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.peerSessions.collect = () => metrics.peerSessions.set(this.heartbeats.size);
+  }
 
   get heartbeatIntervalMs(): number {
     return Math.floor(this.config.presenceLeaseMs / 3);

@@ -27,7 +27,7 @@ export class SearchController {
   @ApiOkResponse({ schema: SEARCH_RESPONSE })
   @ApiErrors(400, 401, 403, 429)
   find(@CurrentUser() caller: AuthUser, @Query() query: SearchQueryDto): Promise<SearchResponse> {
-    return this.search.search(caller, query as SearchQuery);
+    return this.search.search(caller, query as SearchQuery, 'rest');
   }
 
   @Get('files/:sha256')

@@ -13,6 +13,6 @@ export class SearchGateway {
 
   @SubscribeMessage('search')
   find(@PeerContext() peer: PeerSocketData, @ValidPayload(SearchQuerySchema) query: SearchQuery) {
-    return this.search.search(peer.user, query);
+    return this.search.search(peer.user, query, 'socket');
   }
 }

@@ -11,6 +11,7 @@ import {
 import type { AuthUser } from '../auth/auth-user.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { usernameKey } from '../users/users.repository.js';
 import { decodeCursor, encodeCursor, pageOf, rankCandidates, searchFingerprint } from './ranking.js';
@@ -25,16 +26,18 @@ export class SearchService implements OnModuleInit {
     private readonly repository: SearchRepository,
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
     this.limits.define(SEARCH_LIMIT, { points: this.config.searchRateLimitPerMinute, windowMs: 60_000, what: 'Too many searches' });
   }
 
-  async search(caller: AuthUser, query: SearchQuery): Promise<SearchResponse> {
+  async search(caller: AuthUser, query: SearchQuery, transport: 'socket' | 'rest'): Promise<SearchResponse> {
     const parsed = parseQuery(query.q);
     if (!parsed.ok) throw new InvalidInputError([], parsed.message);
     await this.limits.consume(SEARCH_LIMIT, caller.id);
+    this.metrics.searches.inc({ transport });
 
     const filters = {
       exts: parseExtensions(query.ext),

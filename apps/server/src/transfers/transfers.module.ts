@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TicketSigner } from './ticket-signer.service.js';
+import { TransfersController } from './transfers.controller.js';
+import { TransfersGateway } from './transfers.gateway.js';
+import { TransfersRepository } from './transfers.repository.js';
+import { TransfersService } from './transfers.service.js';
+
+@Module({
+  controllers: [TransfersController],
+  providers: [TicketSigner, TransfersRepository, TransfersService, TransfersGateway],
+})
+export class TransfersModule {}
