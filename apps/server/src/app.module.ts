@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { ActivityModule } from './activity/activity.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
@@ -29,6 +30,7 @@ export class AppModule {
         DatabaseModule,
         RateLimitModule,
         MetricsModule,
+        ActivityModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
 export class PresenceRepository {
@@ -59,5 +60,30 @@ export class PresenceRepository {
   async idsOfNode(nodeId: string): Promise<string[]> {
     const rows = await this.prisma.peerSession.findMany({ where: { nodeId }, select: { id: true } });
     return rows.map((row) => row.id);
+  }
+
+  /** A page of online sessions for moderators, newest first (keyset on connected_at, id). */
+  async page(after: { connectedAt: Date; id: string } | undefined, limit: number, leaseMs: number) {
+    const onlineSince = new Date(Date.now() - leaseMs);
+    const afterCondition = after ? Prisma.sql`AND (s.connected_at, s.id) < (${after.connectedAt}, ${after.id}::uuid)` : Prisma.empty;
+    return this.prisma.$queryRaw<
+      Array<{ id: string; user_id: string; username: string; address: string | null; firewalled: boolean; file_count: number | null; total_bytes: bigint | null; connected_at: Date; last_seen_at: Date }>
+    >`
+      SELECT s.id, s.user_id, u.username, s.address, s.firewalled, l.file_count, l.total_bytes, s.connected_at, s.last_seen_at
+      FROM peer_sessions s
+      JOIN users u ON u.id = s.user_id
+      LEFT JOIN share_lists l ON l.session_id = s.id
+      WHERE s.last_seen_at > ${onlineSince} ${afterCondition}
+      ORDER BY s.connected_at DESC, s.id DESC
+      LIMIT ${limit}`;
+  }
+
+  async countOnline(leaseMs: number): Promise<{ sessions: number; files: number }> {
+    const onlineSince = new Date(Date.now() - leaseMs);
+    const [row] = await this.prisma.$queryRaw<Array<{ sessions: number; files: number }>>`
+      SELECT count(*)::int AS sessions, coalesce(sum(l.file_count), 0)::int AS files
+      FROM peer_sessions s LEFT JOIN share_lists l ON l.session_id = s.id
+      WHERE s.last_seen_at > ${onlineSince}`;
+    return row ?? { sessions: 0, files: 0 };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
+import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
 import { AuthenticationError, InvalidInputError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -31,10 +31,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly shareLists: ShareListService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
-    metrics: MetricsService,
-  ) {
-    metrics.peerSessions.collect = () => metrics.peerSessions.set(this.heartbeats.size);
-  }
+    private readonly metrics: MetricsService,
+  ) {}
 
   get heartbeatIntervalMs(): number {
     return Math.floor(this.config.presenceLeaseMs / 3);
@@ -61,6 +59,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     const address = peerAddress(handshake, remoteAddress);
     await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address });
     this.heartbeats.set(sessionId, new Date());
+    this.metrics.peerSessions.set(this.heartbeats.size);
     return {
       user: { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' },
       sessionId,
@@ -86,6 +85,36 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /** Online sessions for moderators, newest first. */
+  async page(cursor: string | undefined, limit: number): Promise<Page<AdminSessionView>> {
+    const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
+    const rows = await this.sessions.page(after, limit + 1, this.config.presenceLeaseMs);
+    const items = rows.slice(0, limit).map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      username: row.username,
+      address: row.address,
+      firewalled: row.firewalled,
+      fileCount: row.file_count ?? 0,
+      totalBytes: Number(row.total_bytes ?? 0),
+      connectedAt: row.connected_at.toISOString(),
+      lastSeenAt: row.last_seen_at.toISOString(),
+    }));
+    const last = items.at(-1);
+    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.connectedAt, last.id])).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  countOnline(): Promise<{ sessions: number; files: number }> {
+    return this.sessions.countOnline(this.config.presenceLeaseMs);
+  }
+
+  /** Whether a session is online now (for a kick's 404). */
+  async isOnline(sessionId: string): Promise<boolean> {
+    const session = await this.sessions.find(sessionId);
+    return !!session && session.lastSeenAt.getTime() > Date.now() - this.config.presenceLeaseMs;
+  }
+
   heartbeat(sessionId: string): { leaseMs: number } {
     if (this.heartbeats.has(sessionId)) this.heartbeats.set(sessionId, new Date());
     return { leaseMs: this.config.presenceLeaseMs };
@@ -94,6 +123,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   /** The socket went away (disconnect, kick). At shutdown onModuleDestroy has removed them all already. */
   async close(sessionId: string): Promise<void> {
     this.heartbeats.delete(sessionId);
+    this.metrics.peerSessions.set(this.heartbeats.size);
     if (!this.shuttingDown) await this.sessions.remove([sessionId]);
   }
 
@@ -141,6 +171,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       else fresh.push({ id, at });
     }
     await this.sessions.recordHeartbeats(fresh);
+    this.metrics.peerSessions.set(fresh.length);
     const seconds = Math.round(this.config.presenceLeaseMs / 1000);
     await Promise.all(silent.map((id) => this.endSession(id, `No heartbeat for ${seconds} s; the session was dropped`)));
   }
@@ -158,4 +189,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.namespace.to(room).emit('session:ended', { reason });
     this.namespace.in(room).disconnectSockets(true);
   }
+}
+
+function decodeSessionCursor(cursor: string): { connectedAt: Date; id: string } {
+  try {
+    const [connectedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const date = new Date(String(connectedAt));
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(date.getTime())) return { connectedAt: date, id };
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
 }

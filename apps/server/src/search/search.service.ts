@@ -8,6 +8,7 @@ import {
   type SearchQuery,
   type SearchResponse,
 } from '#contracts';
+import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -27,6 +28,7 @@ export class SearchService implements OnModuleInit {
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly activity: ActivityService,
   ) {}
 
   onModuleInit(): void {
@@ -38,6 +40,7 @@ export class SearchService implements OnModuleInit {
     if (!parsed.ok) throw new InvalidInputError([], parsed.message);
     await this.limits.consume(SEARCH_LIMIT, caller.id);
     this.metrics.searches.inc({ transport });
+    this.activity.recordSearch(parsed.query.include);
 
     const filters = {
       exts: parseExtensions(query.ext),

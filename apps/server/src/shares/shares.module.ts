@@ -4,6 +4,7 @@ import { ShareFilesRepository } from './share-files.repository.js';
 import { ShareIndexService } from './share-index.service.js';
 import { ShareListService } from './share-list.service.js';
 import { ShareListsRepository } from './share-lists.repository.js';
+import { ShareModerationService } from './share-moderation.service.js';
 import { ShareSweeperService } from './share-sweeper.service.js';
 import { SharesGateway } from './shares.gateway.js';
 
@@ -15,8 +16,9 @@ import { SharesGateway } from './shares.gateway.js';
     ShareIndexService,
     ShareSweeperService,
     BlocklistService,
+    ShareModerationService,
     SharesGateway,
   ],
-  exports: [ShareListService, BlocklistService, ShareFilesRepository],
+  exports: [ShareListService, ShareModerationService],
 })
 export class SharesModule {}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { BlocklistCreate, BlocklistEntryView, Page } from '#contracts';
+import { ConflictError, NotFoundError } from '../common/errors.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { patternToIlike } from './blocklist-pattern.js';
+import { BlocklistService } from './blocklist.service.js';
+
+const DISTINCT_HASHES_TTL_MS = 30_000;
+
+/**
+ * What moderators do to the index: take a file (a hash) down, and keep files out with the
+ * blocklist. A removal deletes the rows and their words at once, in one statement, and corrects
+ * the lists' totals.
+ */
+@Injectable()
+export class ShareModerationService {
+  private distinctHashes: { value: number; at: number } | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly blocklist: BlocklistService,
+  ) {}
+
+  /** Removes every indexed entry with this hash; returns how many there were. */
+  removeHash(sha256: string): Promise<number> {
+    return this.purgeWhere(Prisma.sql`f.sha256 = ${sha256}`);
+  }
+
+  async addBlock(entry: BlocklistCreate, createdBy: { id: string; username: string }): Promise<BlocklistEntryView> {
+    if (entry.sha256 && (await this.prisma.blocklistEntry.findUnique({ where: { sha256: entry.sha256 } }))) {
+      throw new ConflictError('That hash is on the blocklist already');
+    }
+    const created = await this.prisma.blocklistEntry.create({
+      data: {
+        id: randomUUID(),
+        sha256: entry.sha256 ?? null,
+        pattern: entry.pattern ?? null,
+        nameLike: entry.pattern ? patternToIlike(entry.pattern) : null,
+        reason: entry.reason,
+        createdBy: createdBy.id,
+      },
+    });
+    this.blocklist.invalidate();
+    const purged = await this.purgeWhere(
+      created.sha256 ? Prisma.sql`f.sha256 = ${created.sha256}` : Prisma.sql`f.name ILIKE ${created.nameLike}`,
+    );
+    return { ...toView(created, createdBy.username), purged };
+  }
+
+  async removeBlock(id: string): Promise<BlocklistEntryView> {
+    const entry = await this.prisma.blocklistEntry.findUnique({ where: { id }, include: { creator: { select: { username: true } } } });
+    if (!entry) throw new NotFoundError('No such blocklist entry');
+    await this.prisma.blocklistEntry.delete({ where: { id } });
+    this.blocklist.invalidate();
+    return toView(entry, entry.creator.username);
+  }
+
+  async listBlocks(cursor: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
+    const rows = await this.prisma.blocklistEntry.findMany({
+      include: { creator: { select: { username: true } } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    const items = rows.slice(0, limit).map((row) => toView(row, row.creator.username));
+    return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+  }
+
+  /** Distinct content hashes online now; exact, recomputed at most every 30 s (a full scan). */
+  async countDistinctHashes(leaseMs: number): Promise<number> {
+    if (this.distinctHashes && Date.now() - this.distinctHashes.at < DISTINCT_HASHES_TTL_MS) return this.distinctHashes.value;
+    const [row] = await this.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(DISTINCT f.sha256)::int AS n
+      FROM shared_files f
+      JOIN share_lists l ON l.id = f.list_id AND l.generation = f.generation
+      JOIN peer_sessions s ON s.id = l.session_id
+      WHERE s.last_seen_at > ${new Date(Date.now() - leaseMs)}`;
+    this.distinctHashes = { value: row?.n ?? 0, at: Date.now() };
+    return this.distinctHashes.value;
+  }
+
+  private async purgeWhere(condition: Prisma.Sql): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ count: number }>>`
+      WITH doomed AS (
+        DELETE FROM shared_files f WHERE ${condition} RETURNING f.id, f.words, f.size, f.list_id, f.generation
+      ), unindexed AS (
+        DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
+        WHERE fw.word = d.word AND fw.file_id = d.id
+      ), totals AS (
+        UPDATE share_lists l SET file_count = l.file_count - t.files, total_bytes = l.total_bytes - t.bytes, digest = NULL
+        FROM (SELECT list_id, generation, count(*)::int AS files, sum(size) AS bytes FROM doomed GROUP BY list_id, generation) t
+        WHERE l.id = t.list_id AND l.generation = t.generation
+      )
+      SELECT count(*)::int AS count FROM doomed`;
+    this.distinctHashes = undefined;
+    return row?.count ?? 0;
+  }
+}
+
+function toView(
+  entry: { id: string; sha256: string | null; pattern: string | null; reason: string; createdAt: Date; createdBy: string },
+  username: string,
+): BlocklistEntryView {
+  return {
+    id: entry.id,
+    sha256: entry.sha256,
+    pattern: entry.pattern,
+    reason: entry.reason,
+    createdAt: entry.createdAt.toISOString(),
+    createdBy: { id: entry.createdBy, username },
+  };
+}
