@@ -62,6 +62,9 @@ describe('transfer tickets and push brokering', () => {
     const rest = await http.post('/api/v1/transfers', { sha256: sha256Hex('song bytes') }, { token: bob.accessToken });
     expect(rest.status).toBe(201);
     expect((await verify(rest.body.ticket)).claims.dsn).toBeUndefined();
+    const restReport = await http.post('/api/v1/transfers/reports', { sha256: sha256Hex('song bytes'), ticketId: rest.body.ticketId, bytes: 3, ok: false, reason: 'cancelled' }, { token: bob.accessToken });
+    expect(restReport).toMatchObject({ status: 200, body: { recorded: true } });
+    expect(await server.prisma.transfer.findUniqueOrThrow({ where: { id: rest.body.ticketId } })).toMatchObject({ ok: false, bytes: 3n, reason: 'cancelled' });
     for (const peer of [source, downloader]) peer.close();
   });
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TransferRequestSchema, type TicketKeySet, type TransferGrant } from '#contracts';
+import { TransferReportSchema, TransferRequestSchema, type TicketKeySet, type TransferGrant } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public } from '../auth/decorators.js';
 import { ApiErrors } from '../common/openapi.js';
@@ -9,6 +9,7 @@ import { TicketSigner } from './ticket-signer.service.js';
 import { TransfersService } from './transfers.service.js';
 
 class TransferRequestDto extends zodDto(TransferRequestSchema) {}
+class TransferReportDto extends zodDto(TransferReportSchema) {}
 
 const GRANT = {
   type: 'object',
@@ -54,6 +55,16 @@ export class TransfersController {
   @ApiErrors(400, 401, 404, 409)
   request(@CurrentUser() caller: AuthUser, @Body() body: TransferRequestDto): Promise<TransferGrant> {
     return this.transfers.request(caller, null, body);
+  }
+
+  @Post('transfers/reports')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Report how a download went (as transfer:report does over the socket)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { recorded: { type: 'boolean' } } } })
+  @ApiErrors(400, 401, 404)
+  report(@CurrentUser() caller: AuthUser, @Body() body: TransferReportDto): Promise<{ recorded: true }> {
+    return this.transfers.report(caller, body);
   }
 
   @Get('ticket-keys')
