@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { serveAdminPanel } from './moderation/admin-panel.js';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '100kb';
@@ -23,6 +24,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  serveAdminPanel(app);
   setUpOpenApi(app);
   return app;
 }

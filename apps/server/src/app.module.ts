@@ -10,7 +10,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -27,6 +29,8 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ModerationModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -23,6 +23,7 @@ export class AppConfig {
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
+  readonly reportRateLimit: { perUser: number; windowMs: number };
 
   constructor(env: Env) {
     this.port = env.PORT;
@@ -43,6 +44,7 @@ export class AppConfig {
       perUsername: env.AUTH_RATE_LIMIT_PER_USERNAME,
       windowMs: env.AUTH_RATE_LIMIT_WINDOW,
     };
+    this.reportRateLimit = { perUser: env.REPORT_RATE_LIMIT_PER_USER, windowMs: env.REPORT_RATE_LIMIT_WINDOW };
   }
 
   /** Throws ConfigError naming every bad variable. */

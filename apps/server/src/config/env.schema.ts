@@ -68,6 +68,9 @@ export const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_IP: integer(30, 1, 1_000_000),
   AUTH_RATE_LIMIT_PER_USERNAME: integer(10, 1, 1_000_000),
   AUTH_RATE_LIMIT_WINDOW: duration('1m'),
+  /** reports (POST /reports) one account may file per window: keeps the moderators' queue usable */
+  REPORT_RATE_LIMIT_PER_USER: integer(20, 1, 1_000_000),
+  REPORT_RATE_LIMIT_WINDOW: duration('1h'),
 });
 
 export type Env = z.output<typeof EnvSchema>;
