@@ -62,7 +62,11 @@ export function serveAdminPanel(app: NestExpressApplication, dir = findAdminPane
     },
   });
   app.use(ADMIN_PANEL_PATH, (request: Request, response: Response, next: NextFunction) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.path.startsWith('/assets/')) return next();
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    if (request.path.startsWith('/assets/')) {
+      response.status(404).json(errorBody(404, `No such file: ${ADMIN_PANEL_PATH}${request.path}`));
+      return;
+    }
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(join(dir, 'index.html'));
   });
