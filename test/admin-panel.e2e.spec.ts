@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountWithRole, ADMIN, API, randomSha256, register, signIn, type Account } from './moderation-fixtures.js';
+import { createTestDatabase } from './support/database.js';
+import { httpClient, type HttpClient } from './support/http.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const PANEL_BUILD = fileURLToPath(new URL('../dist/admin/index.html', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+const NO_CHROMIUM = `browser test skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`;
+
+describe('the admin panel in a real browser', { timeout: 60_000 }, () => {
+  let server: ServerProcess;
+  let http: HttpClient;
+  let browser: Browser;
+  let page: Page;
+  let admin: Account;
+  let troublemaker: Account;
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    if (!existsSync(PANEL_BUILD)) throw new Error('The admin panel is not built: run `npm run build` first');
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServerProcess({
+      DATABASE_URL: await createTestDatabase(),
+      JWT_SECRET: 'browser-test-secret-long-enough-for-hs256',
+      ADMIN_PASSWORD: ADMIN.password,
+      AUTH_RATE_LIMIT_PER_IP: '10000',
+    });
+    http = httpClient(server.baseUrl);
+    admin = await signIn(http, ADMIN.username, ADMIN.password);
+    await accountWithRole(http, admin, 'mod_morgan', 'moderator');
+    troublemaker = await register(http, 'troublemaker');
+    const reporter = await register(http, 'careful_listener');
+    for (const name of ['ambient_fan', 'bassline', 'chiptune_kid', 'drum_and_bass']) await register(http, name);
+    await http.post(`${API}/reports`, { username: 'troublemaker', reason: 'Renames malware as popular albums' }, { token: reporter.token });
+    // A report whose text is markup: the panel must show it as text, never run it.
+    await http.post(`${API}/reports`, { sha256: randomSha256(), reason: '<img src=x onerror="window.__pwned=1"> <b>bold?</b>' }, { token: reporter.token });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    // Fail with the locator that did not appear, well before the test's own time limit.
+    page.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('refuses a plain user with a clear message', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    await page.goto(`${server.baseUrl}/admin`);
+    await page.getByLabel('Username').fill('careful_listener');
+    await page.locator('input[name="password"]').fill('careful_listener password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe(
+      'careful_listener is not a moderator. Only moderators and admins can use this panel.',
+    );
+  });
+
+  it('signs in as admin, bans a user from the users page and finds the ban in the audit log', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    await page.getByLabel('Username').fill(ADMIN.username);
+    await page.locator('input[name="password"]').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toBe('admin');
+    // Statistics come with presence; until then the dashboard says so instead of breaking.
+    await page.getByText('Statistics: not available yet').waitFor();
+    await page.getByText('Renames malware as popular albums').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}admin-dashboard.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByTestId('user-row-troublemaker').waitFor();
+    await page.getByLabel('Search users').fill('trouble');
+    await expect.poll(() => page.locator('[data-testid^="user-row-"]').count()).toBe(1);
+    await page.getByTestId('user-row-troublemaker').getByRole('button', { name: 'Ban' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('Uploads malware disguised as albums');
+    await dialog.getByRole('combobox', { name: 'Duration' }).click();
+    await page.getByRole('option', { name: '30 days' }).click();
+    await dialog.getByRole('button', { name: 'Ban user' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('user-row-troublemaker').getByText(/^until /).waitFor();
+    await page.getByLabel('Search users').fill('');
+    await expect.poll(() => page.locator('[data-testid^="user-row-"]').count()).toBeGreaterThan(5);
+    await page.screenshot({ path: `${ARTIFACTS}admin-users.png`, fullPage: true });
+
+    const listed = await http.get(`${API}/admin/users?q=troublemaker`, { token: admin.token });
+    expect(listed.body.items[0].ban.reason).toBe('Uploads malware disguised as albums');
+    const until = Date.parse(listed.body.items[0].ban.until);
+    expect(until - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect(until - Date.now()).toBeLessThan(31 * 86_400_000);
+    expect((await http.get(`${API}/me`, { token: troublemaker.token })).status).toBe(403);
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const entry = page.getByTestId('audit-row').first();
+    await entry.getByText('user.ban').waitFor();
+    expect(await entry.textContent()).toContain('troublemaker');
+    expect(await entry.textContent()).toContain('Uploads malware disguised as albums');
+    await page.screenshot({ path: `${ARTIFACTS}admin-audit.png`, fullPage: true });
+  });
+
+  it('shows user-supplied text as text and resolves a report with a note', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByText('<img src=x onerror="window.__pwned=1"> <b>bold?</b>').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img[src="x"], main b').count()).toBe(0);
+
+    const row = page.getByRole('row').filter({ hasText: 'Renames malware as popular albums' });
+    await row.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByRole('dialog').getByLabel('Note (optional)').fill('Banned for 30 days');
+    await page.getByRole('dialog').getByRole('button', { name: 'Resolve' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.screenshot({ path: `${ARTIFACTS}admin-reports.png`, fullPage: true });
+    const audit = await http.get(`${API}/admin/audit?action=report.resolve`, { token: admin.token });
+    expect(audit.body.items[0]).toMatchObject({ actor: { username: 'admin' }, targetLabel: 'user troublemaker', reason: 'Banned for 30 days' });
+  });
+
+  it('shows a clear error state on pages whose endpoints the server does not have yet', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    for (const [link, title] of [
+      ['Online sessions', 'Online sessions: not available yet'],
+      ['Blocklist', 'Blocklist: not available yet'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByTestId('error-state').getByText(title).waitFor();
+    }
+    await page.getByRole('link', { name: 'Files' }).click();
+    await page.getByLabel('Search files').fill('album');
+    await page.getByTestId('error-state').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}admin-files.png`, fullPage: true });
+  });
+
+  it('stays signed in across a reload of a client-side route, then signs out', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    await page.goto(`${server.baseUrl}/admin/users`);
+    await page.getByTestId('user-row-troublemaker').waitFor();
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+});
