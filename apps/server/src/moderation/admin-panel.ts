@@ -29,11 +29,11 @@ const CONTENT_SECURITY_POLICY = [
  * Where `npm run build` puts the panel (Vite's outDir, dist/admin at the repository root). The
  * same code runs from apps/server/src (tests) and dist/apps/server/src (built), so look upwards.
  */
-export function findAdminPanelDir(start = dirname(fileURLToPath(import.meta.url))): string | undefined {
+export function findAdminPanelDir(start = dirname(fileURLToPath(import.meta.url))): string | null {
   for (let dir = start; ; dir = dirname(dir)) {
     const candidate = join(dir, 'dist', 'admin');
     if (existsSync(join(candidate, 'index.html'))) return candidate;
-    if (dirname(dir) === dir) return undefined;
+    if (dirname(dir) === dir) return null;
   }
 }
 
@@ -42,7 +42,7 @@ export function findAdminPanelDir(start = dirname(fileURLToPath(import.meta.url)
  * so that client-side routes (/admin/users) survive a reload. Mounted on /admin only, so it can
  * never shadow /api/...; a missing hashed asset is a 404, not the page.
  */
-export function serveAdminPanel(app: NestExpressApplication, dir = findAdminPanelDir()): void {
+export function serveAdminPanel(app: NestExpressApplication, dir: string | null = findAdminPanelDir()): void {
   app.use(ADMIN_PANEL_PATH, securityHeaders);
   if (!dir) {
     app.use(ADMIN_PANEL_PATH, (request: Request, response: Response, next: NextFunction) => {
