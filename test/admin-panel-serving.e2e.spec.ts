@@ -74,7 +74,7 @@ describe('serving the admin panel at /admin', () => {
     try {
       const response = await fetch(`${unbuilt.url}/admin/users`);
       expect(response.status).toBe(404);
-      expect((await response.json()).message).toMatch(/admin panel is not built: run `npm run build`/);
+      expect(((await response.json()) as { message: string }).message).toMatch(/admin panel is not built: run `npm run build`/);
     } finally {
       await unbuilt.close();
     }

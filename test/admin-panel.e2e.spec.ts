@@ -121,7 +121,7 @@ describe('the admin panel in a real browser', { timeout: 60_000 }, () => {
     if (!hasChromium) context.skip(NO_CHROMIUM);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByText('<img src=x onerror="window.__pwned=1"> <b>bold?</b>').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate<unknown>('window.__pwned')).toBeUndefined();
     expect(await page.locator('main img[src="x"], main b').count()).toBe(0);
 
     const row = page.getByRole('row').filter({ hasText: 'Renames malware as popular albums' });
@@ -154,9 +154,11 @@ describe('the admin panel in a real browser', { timeout: 60_000 }, () => {
     if (!hasChromium) context.skip(NO_CHROMIUM);
     await page.goto(`${server.baseUrl}/admin/users`);
     await page.getByTestId('user-row-troublemaker').waitFor();
-    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    expect(await page.evaluate<string[]>('Object.keys(sessionStorage)')).toEqual(['peerdex.admin.refreshToken']);
+    // Nothing of the session in localStorage (shared by tabs and kept for good).
+    expect(await page.evaluate<string[]>('Object.keys(localStorage)')).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
   });
 });
