@@ -24,7 +24,7 @@ const PANEL_BUILD = fileURLToPath(new URL('../dist/admin/index.html', import.met
 const hasChromium = existsSync(CHROMIUM);
 const NO_CHROMIUM = `browser test skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`;
 
-describe('the admin panel in a real browser', { timeout: 60_000 }, () => {
+describe('the admin panel in a real browser', { timeout: 120_000 }, () => {
   let server: ServerProcess;
   let http: HttpClient;
   let browser: Browser;
@@ -148,6 +148,38 @@ describe('the admin panel in a real browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Search files').fill('album');
     await page.getByTestId('error-state').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}admin-files.png`, fullPage: true });
+  });
+
+  it('renews an expired access token silently and carries on', async (context) => {
+    if (!hasChromium) context.skip(NO_CHROMIUM);
+    const shortLived = await startServerProcess({
+      DATABASE_URL: await createTestDatabase(),
+      JWT_SECRET: 'browser-test-secret-long-enough-for-hs256',
+      ADMIN_PASSWORD: ADMIN.password,
+      ACCESS_TOKEN_TTL: '2s',
+    });
+    const tab = await browser.newPage();
+    try {
+      tab.setDefaultTimeout(15_000);
+      const refreshes: number[] = [];
+      tab.on('response', (response) => {
+        if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
+      });
+      await tab.goto(`${shortLived.baseUrl}/admin`);
+      await tab.getByLabel('Username').fill(ADMIN.username);
+      await tab.locator('input[name="password"]').fill(ADMIN.password);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await tab.waitForTimeout(2_500);
+      await tab.getByRole('link', { name: 'Users' }).click();
+      await tab.getByTestId('user-row-admin').waitFor();
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(refreshes.every((status) => status === 200)).toBe(true);
+      expect(await tab.getByTestId('error-state').count()).toBe(0);
+    } finally {
+      await tab.close();
+      await shortLived.stop();
+    }
   });
 
   it('stays signed in across a reload of a client-side route, then signs out', async (context) => {
