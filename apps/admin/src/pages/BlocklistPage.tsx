@@ -2,11 +2,10 @@ import { Alert, Button, Group, Paper, SegmentedControl, Stack, Table, Text, Text
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { BlocklistCreateSchema, type BlocklistEntryView } from '@contracts/admin';
+import { BlocklistCreateSchema, type BlocklistCreate, type BlocklistEntryView } from '@contracts/admin';
 import { api } from '../api/endpoints';
-import { describeError } from '../api/errors';
 import { ActionModal } from '../components/ActionModal';
-import { formatDateTime } from '../components/format';
+import { formatDateTime, shortHash } from '../components/format';
 import { PageHeader } from '../components/Layout';
 import { PagedTable } from '../components/PagedTable';
 import { usePagedQuery } from '../components/usePagedQuery';
@@ -18,9 +17,9 @@ function AddEntryForm() {
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<BlocklistCreate | undefined>();
 
-  const submit = async (event: FormEvent) => {
+  const review = (event: FormEvent) => {
     event.preventDefault();
     // The same schema the server validates with, so the message is the same too.
     const parsed = BlocklistCreateSchema.safeParse({ [kind]: value.trim(), reason });
@@ -28,24 +27,13 @@ function AddEntryForm() {
       setError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`).join('; '));
       return;
     }
-    setBusy(true);
     setError(undefined);
-    try {
-      const entry = await api.block(parsed.data);
-      notifications.show({ color: 'green', message: `Blocked${entry.purged !== undefined ? `; ${entry.purged} index entries removed` : ''}.` });
-      setValue('');
-      setReason('');
-      void queryClient.invalidateQueries({ queryKey: ['blocklist'] });
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    setPending(parsed.data);
   };
 
   return (
     <Paper withBorder radius="md" p="md" mb="md">
-      <form onSubmit={(event) => void submit(event)}>
+      <form onSubmit={review}>
         <Group align="flex-end" wrap="wrap">
           <SegmentedControl
             value={kind}
@@ -64,7 +52,7 @@ function AddEntryForm() {
             ff={kind === 'sha256' ? 'monospace' : undefined}
           />
           <TextInput label="Reason" value={reason} onChange={(event) => setReason(event.currentTarget.value)} style={{ flex: 2, minWidth: 200 }} maxLength={500} />
-          <Button type="submit" color="grape" loading={busy}>
+          <Button type="submit" color="grape">
             Add to blocklist
           </Button>
         </Group>
@@ -74,6 +62,25 @@ function AddEntryForm() {
           </Alert>
         )}
       </form>
+      <ActionModal
+        opened={pending !== undefined}
+        onClose={() => setPending(undefined)}
+        title="Add to the blocklist"
+        description={
+          pending?.pattern
+            ? `Files whose names match “${pending.pattern}” can no longer be shared, and those in the index now are removed. A broad pattern removes a lot.`
+            : `This content (${pending?.sha256 ? shortHash(pending.sha256) : ''}) can no longer be shared under any name, and current copies leave the index.`
+        }
+        confirmLabel="Block"
+        color="grape"
+        onConfirm={async () => {
+          const entry = await api.block(pending!);
+          notifications.show({ color: 'green', message: `Blocked${entry.purged !== undefined ? `; ${entry.purged} index entries removed` : ''}.` });
+          setValue('');
+          setReason('');
+          void queryClient.invalidateQueries({ queryKey: ['blocklist'] });
+        }}
+      />
     </Paper>
   );
 }
