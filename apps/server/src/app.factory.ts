@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { PeerIoAdapter } from './realtime/peer-io.adapter.js';
+import { serveAdminPanel } from './moderation/admin-panel.js';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '100kb';
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  serveAdminPanel(app);
   setUpOpenApi(app);
   return app;
 }

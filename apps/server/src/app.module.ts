@@ -17,6 +17,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TransfersModule } from './transfers/transfers.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -39,6 +41,8 @@ export class AppModule {
         SharesModule,
         SearchModule,
         TransfersModule,
+        ModerationModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

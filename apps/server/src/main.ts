@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         `  Peerdex directory server is up`,
         `  API        ${base}/api/v1`,
         `  API docs   ${base}/api/docs`,
+        `  Admin      ${base}/admin`,
         `  Health     ${base}/health`,
         `  Metrics    ${base}/metrics`,
         '',

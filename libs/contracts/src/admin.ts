@@ -135,6 +135,11 @@ export interface AuditEntryView {
   /** a readable label for the target (username, file name, pattern) */
   targetLabel: string | null;
   reason: string | null;
+  /**
+   * what the action changed, readably ("until 2026-12-01T00:00:00.000Z", "permanent",
+   * "user → moderator"); optional so that older producers stay valid
+   */
+  detail?: string | null;
   at: string;
 }
 

@@ -53,6 +53,9 @@ function isZodDto(metatype: unknown): metatype is ZodDtoClass {
 /** Parses request input against a schema, throwing a 400 that names each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, kind: 'body' | 'query' | 'param'): z.output<S> {
   if (value === undefined && kind === 'body') {
+    // A body whose fields are all optional may be left out (DELETE /admin/files/:sha256).
+    const empty = safeParse(schema, {});
+    if (empty.ok) return empty.value;
     throw new InvalidInputError([], 'Request body is required: send a JSON object with Content-Type: application/json');
   }
   const result = safeParse(schema, value ?? {});

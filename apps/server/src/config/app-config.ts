@@ -35,6 +35,7 @@ export class AppConfig {
   readonly nodeId: string;
   readonly ticketSigningKey: string | undefined;
   readonly ticketTtlMs: number;
+  readonly reportRateLimit: { perUser: number; windowMs: number };
 
   constructor(env: Env) {
     this.port = env.PORT;
@@ -65,6 +66,7 @@ export class AppConfig {
     this.ticketSigningKey = env.TICKET_SIGNING_KEY;
     this.ticketTtlMs = env.TICKET_TTL;
     this.nodeId = env.NODE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.reportRateLimit = { perUser: env.REPORT_RATE_LIMIT_PER_USER, windowMs: env.REPORT_RATE_LIMIT_WINDOW };
   }
 
   /** Throws ConfigError naming every bad variable. */

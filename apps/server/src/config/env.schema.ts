@@ -93,6 +93,9 @@ export const EnvSchema = z.object({
   TICKET_TTL: duration('5m'),
   /** identifies this process among several server nodes (defaults to host name and pid) */
   NODE_ID: optionalText.pipe(z.string().max(128).optional()),
+  /** reports (POST /reports) one account may file per window: keeps the moderators' queue usable */
+  REPORT_RATE_LIMIT_PER_USER: integer(20, 1, 1_000_000),
+  REPORT_RATE_LIMIT_WINDOW: duration('1h'),
 });
 
 export type Env = z.output<typeof EnvSchema>;

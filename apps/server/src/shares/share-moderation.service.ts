@@ -9,6 +9,9 @@ import { BlocklistService } from './blocklist.service.js';
 
 const DISTINCT_HASHES_TTL_MS = 30_000;
 
+type Tx = Prisma.TransactionClient;
+type Db = Pick<PrismaService, '$queryRaw'> | Tx;
+
 /**
  * What moderators do to the index: take a file (a hash) down, and keep files out with the
  * blocklist. A removal deletes the rows and their words at once, in one statement, and corrects
@@ -24,15 +27,22 @@ export class ShareModerationService {
   ) {}
 
   /** Removes every indexed entry with this hash; returns how many there were. */
-  removeHash(sha256: string): Promise<number> {
-    return this.purgeWhere(Prisma.sql`f.sha256 = ${sha256}`);
+  removeHash(sha256: string, db: Db = this.prisma): Promise<number> {
+    return this.purgeWhere(db, Prisma.sql`f.sha256 = ${sha256}`);
   }
 
-  async addBlock(entry: BlocklistCreate, createdBy: { id: string; username: string }): Promise<BlocklistEntryView> {
-    if (entry.sha256 && (await this.prisma.blocklistEntry.findUnique({ where: { sha256: entry.sha256 } }))) {
+  /** Any name the index knows for a hash, for labels in the audit log. */
+  async nameOf(sha256: string): Promise<string | null> {
+    const row = await this.prisma.sharedFile.findFirst({ where: { sha256 }, select: { name: true } });
+    return row?.name ?? null;
+  }
+
+  /** Adds an entry and purges what it matches; call invalidate() on the blocklist after the commit. */
+  async addBlock(entry: BlocklistCreate, createdBy: { id: string; username: string }, db: Tx): Promise<BlocklistEntryView> {
+    if (entry.sha256 && (await db.blocklistEntry.findUnique({ where: { sha256: entry.sha256 } }))) {
       throw new ConflictError('That hash is on the blocklist already');
     }
-    const created = await this.prisma.blocklistEntry.create({
+    const created = await db.blocklistEntry.create({
       data: {
         id: randomUUID(),
         sha256: entry.sha256 ?? null,
@@ -42,19 +52,23 @@ export class ShareModerationService {
         createdBy: createdBy.id,
       },
     });
-    this.blocklist.invalidate();
     const purged = await this.purgeWhere(
+      db,
       created.sha256 ? Prisma.sql`f.sha256 = ${created.sha256}` : Prisma.sql`f.name ILIKE ${created.nameLike}`,
     );
     return { ...toView(created, createdBy.username), purged };
   }
 
-  async removeBlock(id: string): Promise<BlocklistEntryView> {
-    const entry = await this.prisma.blocklistEntry.findUnique({ where: { id }, include: { creator: { select: { username: true } } } });
+  async removeBlock(id: string, db: Tx): Promise<BlocklistEntryView> {
+    const entry = await db.blocklistEntry.findUnique({ where: { id }, include: { creator: { select: { username: true } } } });
     if (!entry) throw new NotFoundError('No such blocklist entry');
-    await this.prisma.blocklistEntry.delete({ where: { id } });
-    this.blocklist.invalidate();
+    await db.blocklistEntry.delete({ where: { id } });
     return toView(entry, entry.creator.username);
+  }
+
+  /** Makes this node apply blocklist changes at once (other nodes within a few seconds). */
+  blocklistChanged(): void {
+    this.blocklist.invalidate();
   }
 
   async listBlocks(cursor: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
@@ -81,8 +95,8 @@ export class ShareModerationService {
     return this.distinctHashes.value;
   }
 
-  private async purgeWhere(condition: Prisma.Sql): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<Array<{ count: number }>>`
+  private async purgeWhere(db: Db, condition: Prisma.Sql): Promise<number> {
+    const [row] = await db.$queryRaw<Array<{ count: number }>>`
       WITH doomed AS (
         DELETE FROM shared_files f WHERE ${condition} RETURNING f.id, f.words, f.size, f.list_id, f.generation
       ), unindexed AS (

@@ -1,0 +1,23 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ReportView } from '#contracts';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/decorators.js';
+import { ApiErrors } from '../common/openapi.js';
+import { REPORT_VIEW, ReportCreateDto } from './dto.js';
+import { ReportsService } from './reports.service.js';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Report a file (by sha256, shared right now or not) or a user (by username) to the moderators' })
+  @ApiCreatedResponse({ description: 'The report, waiting in the moderators’ queue', schema: REPORT_VIEW })
+  @ApiErrors(400, 401, 403, 404, 409, 429)
+  create(@CurrentUser() reporter: AuthUser, @Body() body: ReportCreateDto): Promise<ReportView> {
+    return this.reports.create(reporter, body);
+  }
+}
