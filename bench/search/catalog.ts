@@ -44,6 +44,9 @@ export interface Catalog {
   books: RankedUnits<BookUnit>;
 }
 
+/** Zipf–Mandelbrot law of album popularity: about 300 of 10,000 peers share the top album. */
+export const MUSIC_POPULARITY = { exponent: 1.0, offset: 30 } as const;
+
 /** Catalog sizes for a corpus of `files` files; one million files gives about 25,000 albums. */
 export function buildCatalog(seed: string, files: number): Catalog {
   const random = new Random(`${seed}:catalog`);
@@ -53,7 +56,7 @@ export function buildCatalog(seed: string, files: number): Catalog {
   return {
     seed,
     artists,
-    music: ranked(albumUnits(random, albums), 1.0, 30),
+    music: ranked(albumUnits(random, albums), MUSIC_POPULARITY.exponent, MUSIC_POPULARITY.offset),
     video: ranked(videoUnits(random, Math.max(20, Math.round(4_000 * scale)), Math.max(6, Math.round(300 * scale))), 1.0, 10),
     software: ranked(softwareUnits(), 0.9, 2),
     books: ranked(bookUnits(random, Math.max(50, Math.round(10_000 * scale))), 1.0, 20),
