@@ -12,6 +12,8 @@ export interface LibraryFile {
   sha256: string;
   mtime: number;
   pieceRoot: string | null;
+  /** content only this peer has (photos, documents, backups): a search for it finds this list */
+  personal: boolean;
 }
 
 type ItemKind = 'album' | 'single' | 'video' | 'homeVideo' | 'photo' | 'book' | 'doc' | 'software' | 'backup' | 'misc';
@@ -179,10 +181,10 @@ class LibraryBuilder {
 
   private addPersonal(name: string, folder: string, minSize: number, maxSize: number): void {
     const key = `personal:${this.owner}:${this.personal++}`;
-    this.add(folder ? `${folder}/${segment(name)}` : segment(name), key, (s) => fromHash(s, minSize, maxSize));
+    this.add(folder ? `${folder}/${segment(name)}` : segment(name), key, (s) => fromHash(s, minSize, maxSize), true);
   }
 
-  private add(path: string, key: string, sizeOf: (sha256: string) => number): void {
+  private add(path: string, key: string, sizeOf: (sha256: string) => number, personal = false): void {
     const sha256 = contentHash(`${this.catalog.seed}:${key}`);
     this.files.push({
       path: this.uniquePath(path),
@@ -190,6 +192,7 @@ class LibraryBuilder {
       sha256,
       mtime: Math.floor(MTIME_FROM + this.random.next() * (MTIME_TO - MTIME_FROM)),
       pieceRoot: this.reportsPieces ? contentHash(`${this.catalog.seed}:${key}:pieces`) : null,
+      personal,
     });
   }
 

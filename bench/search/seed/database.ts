@@ -57,11 +57,30 @@ export async function touchSeededSessions(pool: pg.Pool): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-/** Touches the seeded sessions every `intervalMs` until stopped. */
-export function keepSeededSessionsAlive(pool: pg.Pool, intervalMs = 5_000, onError: (error: Error) => void = () => undefined): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+/**
+ * Touches the seeded sessions every `intervalMs` until stopped, never two touches at once (two
+ * concurrent UPDATEs of the same rows can deadlock). Every touch rewrites 10,000 rows, and every
+ * update is a new row version (last_seen_at is indexed, so none is HOT); where autovacuum is off
+ * (as on the machine's PostgreSQL here) peer_sessions would bloat by millions of dead rows within
+ * a run and plans over it degrade, so every `vacuumEvery` touches it is vacuumed and analyzed,
+ * standing in for autovacuum.
+ */
+export function keepSeededSessionsAlive(
+  pool: pg.Pool,
+  options: { intervalMs?: number; vacuumEvery?: number; onError?: (error: Error) => void } = {},
+): { stop(): Promise<void> } {
+  const { intervalMs = 5_000, vacuumEvery = 6, onError = () => undefined } = options;
+  let running: Promise<unknown> | undefined;
+  let touches = 0;
+  const tick = async () => {
+    await touchSeededSessions(pool);
+    if (++touches % vacuumEvery === 0) await pool.query('VACUUM (ANALYZE) peer_sessions');
+  };
   const timer = setInterval(() => {
-    running = touchSeededSessions(pool).catch(onError);
+    if (running) return;
+    running = tick()
+      .catch(onError)
+      .finally(() => (running = undefined));
   }, intervalMs);
   return {
     async stop() {
