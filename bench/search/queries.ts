@@ -55,10 +55,11 @@ export function buildQueryMix(corpus: Corpus, count: number, seed = `${corpus.op
   const head = new ZipfSampler(Math.min(music.units.length, 400), MUSIC_POPULARITY.exponent, MUSIC_POPULARITY.offset);
   const popularAlbum = (): AlbumUnit => {
     // "R.E.M." has no word of two letters: nobody can search for it by name.
-    for (;;) {
+    for (let attempt = 0; attempt < 1_000; attempt++) {
       const unit = music.units[head.sample(random)]!;
       if (typed(unit.album.artist) !== '') return unit;
     }
+    throw new Error('no searchable artist among the most popular albums');
   };
   // Decorations like "(Live at Wembley 1986)" are left out, as are one-letter words the server refuses.
   const plainTitle = (title: string) => typed(title.replace(/\s*\(.*\)\s*/g, ' '));

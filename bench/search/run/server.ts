@@ -21,7 +21,7 @@ export interface RunningServer {
 /** Starts `node dist/apps/server/src/main.js` and resolves once it listens. */
 export function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, [serverEntry()], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEERDEX_PRINT_URLS: '0', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEERDEX_PRINT_URLS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,7 +34,8 @@ export function startServer(env: Record<string, string>, timeoutMs = 120_000): P
     const onData = (chunk: Buffer) => {
       // Keep the start of the output and its recent end; a long benchmark must not grow it forever.
       output = output.length > 200_000 ? output.slice(0, 20_000) + '\n…\n' + output.slice(-100_000) + chunk.toString() : output + chunk.toString();
-      const match = /listening on (http:\/\/[\w.:[\]-]+)/.exec(output);
+      // With LOG_LEVEL=warn the "listening on" log line is not written; the printed URLs are.
+      const match = /listening on (http:\/\/[\w.:[\]-]+)/.exec(output) ?? /API\s+(http:\/\/[\w.:[\]-]+)\/api\/v1/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({
