@@ -104,7 +104,7 @@ try {
       JWT_SECRET: randomBytes(32).toString('hex'),
       ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
       ACCESS_TOKEN_TTL: '2h',
-      SEARCH_RATE_LIMIT_PER_MINUTE: '10000000',
+      SEARCH_RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_PER_IP: '10000',
       AUTH_RATE_LIMIT_PER_USERNAME: '10000',
     });

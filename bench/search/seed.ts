@@ -44,7 +44,7 @@ try {
     `seeded ${timings.files.toLocaleString('en')} files, ${timings.fileWords.toLocaleString('en')} file_words rows, ${timings.sessions.toLocaleString('en')} sessions: ` +
       `prepare ${(timings.prepareMs / 1000).toFixed(1)} s, load ${(timings.loadMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(timings.vacuumAnalyzeMs / 1000).toFixed(1)} s, total ${(timings.totalMs / 1000).toFixed(1)} s`,
   );
-  print('seeded sessions stay visible for 30 s: the benchmark keeps them alive (or run keepalive.js)');
+  print('seeded sessions count as online for 30 s: bench:search keeps them alive, or run npm run bench:search:keepalive');
 } catch (error) {
   if (error instanceof SeedError) fail(`seed: ${error.message}`);
   throw error;
