@@ -21,7 +21,7 @@ export default defineConfig({
     alias: [{ find: /^#contracts$/, replacement: here('./libs/contracts/src/index.ts') }],
   },
   test: {
-    include: ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
+    include: ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'test/**/*.spec.ts', 'bench/**/*.spec.ts'],
     exclude: ['**/node_modules/**', 'dist/**', 'apps/admin/**'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',

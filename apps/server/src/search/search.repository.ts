@@ -41,86 +41,15 @@ export class SearchRepository {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * Matching rows, whole-word matches first. The driver word's postings are read in key order, in
-   * chunks, each chunk joined and filtered on its own: the plan is the same whatever the planner's
-   * statistics say, and the work stops after `limit` matches or `maxPostings` postings.
-   */
-  async candidates(query: CandidateQuery): Promise<Candidate[]> {
-    const driver = query.include.length === 1 ? query.include[0]! : await this.rarestWord(query.include);
-    const found: Candidate[] = [];
-    const budget = { postings: this.config.searchMaxPostings };
-    await this.collect(found, query, { kind: 'exact', word: driver }, budget);
-    if (found.length < query.limit) await this.collect(found, query, { kind: 'prefix', word: driver }, budget);
-    return found;
+  candidates(query: CandidateQuery): Promise<Candidate[]> {
+    return findCandidates(this.run, query, this.config.searchMaxPostings, this.onlineSince());
   }
 
-  /**
-   * The word with the fewest postings (counting each up to a cap, from the index alone): walking
-   * the rarest word's postings finds the matches of "radiohead the" without reading all of "the".
-   */
-  private async rarestWord(words: string[]): Promise<string> {
-    const rows = await this.prisma.$queryRaw<Array<{ word: string; postings: number }>>`
-      SELECT w.word, (
-        SELECT count(*)::int FROM (
-          SELECT 1 FROM file_words WHERE word >= w.word AND word < w.word || ${'\u{10FFFF}'} LIMIT ${RARITY_CAP}
-        ) AS capped
-      ) AS postings
-      FROM unnest(${words}::text[]) AS w(word)`;
-    return rows.reduce((rarest, row) => (row.postings < rarest.postings ? row : rarest)).word;
+  sources(hashes: string[], perHash: number): Promise<Map<string, { count: number; sources: SourceView[] }>> {
+    return findSources(this.run, hashes, perHash, this.onlineSince());
   }
 
-  private async collect(found: Candidate[], query: CandidateQuery, driver: Driver, budget: { postings: number }): Promise<void> {
-    let after: Posting | undefined;
-    while (found.length < query.limit && budget.postings > 0) {
-      const chunkSize = Math.min(POSTINGS_CHUNK, budget.postings);
-      const rows = await this.prisma.$queryRaw<Array<CandidateRow & { posting_word: string | null; posting_id: bigint | null; postings: number | null }>>(
-        candidatesSql(query, driver, after, chunkSize, this.onlineSince()),
-      );
-      const last = rows.find((row) => row.postings !== null);
-      // Postings are read in key order; files come back in id order, which is the same order for
-      // an exact word and close to it for a prefix range.
-      const matches = rows.filter((row) => row.id !== null).sort((a, b) => (a.id! < b.id! ? -1 : 1));
-      for (const row of matches) {
-        if (found.length >= query.limit) break;
-        found.push(toCandidate(row));
-      }
-      if (!last) return;
-      budget.postings -= last.postings!;
-      if (last.postings! < chunkSize) return;
-      after = { word: last.posting_word!, fileId: last.posting_id! };
-    }
-  }
-
-  /** Online sources of each hash: how many, and up to `perHash` of them (reachable ones first). */
-  async sources(hashes: string[], perHash: number): Promise<Map<string, { count: number; sources: SourceView[] }>> {
-    const result = new Map<string, { count: number; sources: SourceView[] }>();
-    if (hashes.length === 0) return result;
-    // Driven from the hash list (LATERAL), so each hash is an index lookup whatever the statistics.
-    const rows = await this.prisma.$queryRaw<Array<{ sha256: string; source_count: number; session_id: string; username: string; firewalled: boolean }>>`
-      SELECT h.sha256, src.source_count, src.session_id, src.username, src.firewalled
-      FROM unnest(${hashes}::text[]) AS h(sha256)
-      CROSS JOIN LATERAL (
-        SELECT sessions.*, count(*) OVER ()::int AS source_count
-        FROM (
-          SELECT DISTINCT ON (s.id) s.id AS session_id, s.firewalled, s.connected_at, u.username
-          FROM shared_files f
-          JOIN share_lists l ON l.id = f.list_id AND l.generation = f.generation
-          JOIN peer_sessions s ON s.id = l.session_id
-          JOIN users u ON u.id = s.user_id
-          WHERE f.sha256 = h.sha256 AND s.last_seen_at > ${this.onlineSince()}
-          ORDER BY s.id
-        ) AS sessions
-        ORDER BY sessions.firewalled, sessions.connected_at, sessions.session_id
-        LIMIT ${perHash}
-      ) AS src`;
-    for (const row of rows) {
-      const entry = result.get(row.sha256) ?? { count: row.source_count, sources: [] };
-      entry.sources.push({ sessionId: row.session_id, username: row.username, firewalled: row.firewalled });
-      result.set(row.sha256, entry);
-    }
-    return result;
-  }
+  private readonly run: SqlRunner = (sql) => this.prisma.$queryRaw(sql);
 
   /** What the index knows of one hash among online sessions. */
   async describeHash(sha256: string): Promise<{ size: number; pieceRoot: string | null; names: string[] } | undefined> {
@@ -163,6 +92,90 @@ export class SearchRepository {
     return new Date(Date.now() - this.config.presenceLeaseMs);
   }
 
+}
+
+/** Runs one statement; the repository runs them through Prisma, the benchmark's baseline through pg. */
+export type SqlRunner = <T>(sql: Prisma.Sql) => Promise<T[]>;
+
+/**
+ * Matching rows, whole-word matches first. The driver word's postings are read in key order, in
+ * chunks, each chunk joined and filtered on its own: the plan is the same whatever the planner's
+ * statistics say, and the work stops after `limit` matches or `maxPostings` postings.
+ */
+export async function findCandidates(run: SqlRunner, query: CandidateQuery, maxPostings: number, onlineSince: Date): Promise<Candidate[]> {
+  const driver = query.include.length === 1 ? query.include[0]! : await rarestWord(run, query.include);
+  const found: Candidate[] = [];
+  const budget = { postings: maxPostings };
+  await collect(run, found, query, { kind: 'exact', word: driver }, budget, onlineSince);
+  if (found.length < query.limit) await collect(run, found, query, { kind: 'prefix', word: driver }, budget, onlineSince);
+  return found;
+}
+
+/**
+ * The word with the fewest postings (counting each up to a cap, from the index alone): walking
+ * the rarest word's postings finds the matches of "radiohead the" without reading all of "the".
+ */
+async function rarestWord(run: SqlRunner, words: string[]): Promise<string> {
+  const rows = await run<{ word: string; postings: number }>(Prisma.sql`
+    SELECT w.word, (
+      SELECT count(*)::int FROM (
+        SELECT 1 FROM file_words WHERE word >= w.word AND word < w.word || ${'\u{10FFFF}'} LIMIT ${RARITY_CAP}
+      ) AS capped
+    ) AS postings
+    FROM unnest(${words}::text[]) AS w(word)`);
+  return rows.reduce((rarest, row) => (row.postings < rarest.postings ? row : rarest)).word;
+}
+
+async function collect(run: SqlRunner, found: Candidate[], query: CandidateQuery, driver: Driver, budget: { postings: number }, onlineSince: Date): Promise<void> {
+  let after: Posting | undefined;
+  while (found.length < query.limit && budget.postings > 0) {
+    const chunkSize = Math.min(POSTINGS_CHUNK, budget.postings);
+    const rows = await run<CandidateRow & { posting_word: string | null; posting_id: bigint | null; postings: number | null }>(
+      candidatesSql(query, driver, after, chunkSize, onlineSince),
+    );
+    const last = rows.find((row) => row.postings !== null);
+    // Postings are read in key order; files come back in id order, which is the same order for
+    // an exact word and close to it for a prefix range.
+    const matches = rows.filter((row) => row.id !== null).sort((a, b) => (a.id! < b.id! ? -1 : 1));
+    for (const row of matches) {
+      if (found.length >= query.limit) break;
+      found.push(toCandidate(row));
+    }
+    if (!last) return;
+    budget.postings -= last.postings!;
+    if (last.postings! < chunkSize) return;
+    after = { word: last.posting_word!, fileId: last.posting_id! };
+  }
+}
+
+/** Online sources of each hash: how many, and up to `perHash` of them (reachable ones first). */
+export async function findSources(run: SqlRunner, hashes: string[], perHash: number, onlineSince: Date): Promise<Map<string, { count: number; sources: SourceView[] }>> {
+  const result = new Map<string, { count: number; sources: SourceView[] }>();
+  if (hashes.length === 0) return result;
+  // Driven from the hash list (LATERAL), so each hash is an index lookup whatever the statistics.
+  const rows = await run<{ sha256: string; source_count: number; session_id: string; username: string; firewalled: boolean }>(Prisma.sql`
+    SELECT h.sha256, src.source_count, src.session_id, src.username, src.firewalled
+    FROM unnest(${hashes}::text[]) AS h(sha256)
+    CROSS JOIN LATERAL (
+      SELECT sessions.*, count(*) OVER ()::int AS source_count
+      FROM (
+        SELECT DISTINCT ON (s.id) s.id AS session_id, s.firewalled, s.connected_at, u.username
+        FROM shared_files f
+        JOIN share_lists l ON l.id = f.list_id AND l.generation = f.generation
+        JOIN peer_sessions s ON s.id = l.session_id
+        JOIN users u ON u.id = s.user_id
+        WHERE f.sha256 = h.sha256 AND s.last_seen_at > ${onlineSince}
+        ORDER BY s.id
+      ) AS sessions
+      ORDER BY sessions.firewalled, sessions.connected_at, sessions.session_id
+      LIMIT ${perHash}
+    ) AS src`);
+  for (const row of rows) {
+    const entry = result.get(row.sha256) ?? { count: row.source_count, sources: [] };
+    entry.sources.push({ sessionId: row.session_id, username: row.username, firewalled: row.firewalled });
+    result.set(row.sha256, entry);
+  }
+  return result;
 }
 
 const POSTINGS_CHUNK = 2_000;

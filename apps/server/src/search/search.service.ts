@@ -1,13 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import {
-  type BrowseResponse,
-  type FileDetails,
-  MAX_LISTED_SOURCES,
-  parseExtensions,
-  parseQuery,
-  type SearchQuery,
-  type SearchResponse,
-} from '#contracts';
+import { type BrowseResponse, type FileDetails, MAX_LISTED_SOURCES, type SearchQuery, type SearchResponse } from '#contracts';
 import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
@@ -15,7 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { usernameKey } from '../users/users.repository.js';
-import { decodeCursor, encodeCursor, pageOf, rankCandidates, searchFingerprint } from './ranking.js';
+import { parseSearchWords, runSearch } from './search-pipeline.js';
 import { SearchRepository } from './search.repository.js';
 
 const SEARCH_LIMIT = 'search';
@@ -36,43 +28,11 @@ export class SearchService implements OnModuleInit {
   }
 
   async search(caller: AuthUser, query: SearchQuery, transport: 'socket' | 'rest'): Promise<SearchResponse> {
-    const parsed = parseQuery(query.q);
-    if (!parsed.ok) throw new InvalidInputError([], parsed.message);
+    const words = parseSearchWords(query.q);
     await this.limits.consume(SEARCH_LIMIT, caller.id);
     this.metrics.searches.inc({ transport });
-    this.activity.recordSearch(parsed.query.include);
-
-    const filters = {
-      exts: parseExtensions(query.ext),
-      type: query.type,
-      minSize: query.minSize,
-      maxSize: query.maxSize,
-    };
-    const fingerprint = searchFingerprint({ ...parsed.query, ...filters });
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint);
-    if (after === 'invalid') throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
-    if (after === 'other-query') throw new InvalidInputError([{ field: 'cursor', message: 'belongs to a different search' }]);
-
-    const examined = Math.max(this.config.searchCandidates, query.limit);
-    const candidates = await this.repository.candidates({ ...parsed.query, ...filters, limit: examined });
-    const { page, more } = pageOf(rankCandidates(candidates), after, query.limit);
-    const sources = await this.repository.sources(page.map((group) => group.sha256), MAX_LISTED_SOURCES);
-    const results = page.flatMap((group) => {
-      const online = sources.get(group.sha256);
-      if (!online) return []; // its last source left between the two queries
-      return [{
-        sha256: group.sha256,
-        name: group.name,
-        size: group.size,
-        ext: group.ext,
-        type: group.type,
-        pieceRoot: group.pieceRoot,
-        sourceCount: online.count,
-        sources: online.sources,
-        match: group.exact ? ('word' as const) : ('prefix' as const),
-      }];
-    });
-    return { results, nextCursor: more && page.length > 0 ? encodeCursor(page.at(-1)!, fingerprint) : null };
+    this.activity.recordSearch(words.include);
+    return runSearch(this.repository, query, words, this.config.searchCandidates);
   }
 
   async describe(sha256: string): Promise<FileDetails> {

@@ -1,0 +1,61 @@
+import { performance } from 'node:perf_hooks';
+import { fileName, type FileEntry, MAX_SHARE_BATCH, nameWords, type SearchResponse } from '#contracts';
+import { type LibraryFile } from '../corpus.js';
+import { type ConnectedPeer, request } from './clients.js';
+
+export interface IndexingResult {
+  files: number;
+  batches: number;
+  /** bytes of the largest batch as JSON: Socket.IO refuses messages above its maxHttpBufferSize */
+  largestBatchBytes: number;
+  /** first emit to the final batch's acknowledgement */
+  indexMs: number;
+  rejected: number;
+  fileCount: number | undefined;
+  probe: { q: string; found: boolean; searchMs: number; attempts: number };
+}
+
+export function toEntries(files: LibraryFile[]): FileEntry[] {
+  return files.map((file) => ({ path: file.path, size: file.size, sha256: file.sha256, mtime: file.mtime, ...(file.pieceRoot ? { pieceRoot: file.pieceRoot } : {}) }));
+}
+
+/**
+ * A real peer publishes a whole list with share:sync in batches of MAX_SHARE_BATCH, each sent
+ * after the previous one's acknowledgement (as the CLI does), the last with final: true. Then
+ * one search (retried for up to 5 s) must find a file only this list holds.
+ */
+export async function indexList(peer: ConnectedPeer, searcher: ConnectedPeer, files: LibraryFile[]): Promise<IndexingResult> {
+  const entries = toEntries(files);
+  const batches: FileEntry[][] = [];
+  for (let i = 0; i < entries.length; i += MAX_SHARE_BATCH) batches.push(entries.slice(i, i + MAX_SHARE_BATCH));
+  const largestBatchBytes = Math.max(...batches.map((batch) => Buffer.byteLength(JSON.stringify({ files: batch, final: false }))));
+
+  let rejected = 0;
+  let fileCount: number | undefined;
+  const started = performance.now();
+  for (const [index, batch] of batches.entries()) {
+    const result = await request(peer.socket, 'share:sync', { files: batch, final: index === batches.length - 1 }, 120_000);
+    rejected += result.rejected.length;
+    fileCount = result.fileCount ?? fileCount;
+  }
+  const indexMs = performance.now() - started;
+
+  const target = uniqueFile(files);
+  const q = nameWords(fileName(target.path)).filter((word) => word.length >= 2).join(' ');
+  const probeStarted = performance.now();
+  let attempts = 0;
+  let found = false;
+  while (!found && performance.now() - probeStarted < 5_000) {
+    attempts++;
+    const response: SearchResponse = await request(searcher.socket, 'search', { q, limit: 500 });
+    found = response.results.some((result) => result.sha256 === target.sha256);
+    if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { files: entries.length, batches: batches.length, largestBatchBytes, indexMs, rejected, fileCount, probe: { q, found, searchMs: performance.now() - probeStarted, attempts } };
+}
+
+/** A personal file (its content exists nowhere else) with a name of several searchable words. */
+function uniqueFile(files: LibraryFile[]): LibraryFile {
+  const candidates = files.filter((file) => file.personal && nameWords(fileName(file.path)).filter((w) => w.length >= 2).length >= 3);
+  return candidates[Math.floor(candidates.length / 2)] ?? files[0]!;
+}
