@@ -25,6 +25,11 @@ export class ShareCatalogue {
     return this.byHash.get(sha256)?.[0];
   }
 
+  /** Every shared file with these bytes. */
+  lookupAll(sha256: string): readonly CatalogueEntry[] {
+    return this.byHash.get(sha256) ?? [];
+  }
+
   entryAt(absolutePath: string): CatalogueEntry | undefined {
     return this.byPath.get(absolutePath);
   }
