@@ -95,8 +95,10 @@ export class TicketVerifier {
       throw new TicketRefusedError(503, 'ticket keys are unavailable right now; try again shortly');
     }
     this.keySet = { jwks: createLocalJWKSet(jwks) };
-    this.lastRefresh = Date.now();
-    // Tickets verified with keys that may just have been withdrawn are checked again.
-    if (refresh) this.verified.clear();
+    if (refresh) {
+      this.lastRefresh = Date.now();
+      // Tickets verified with keys that may just have been withdrawn are checked again.
+      this.verified.clear();
+    }
   }
 }
