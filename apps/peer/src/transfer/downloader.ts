@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { pieceCount, pieceRange } from '#contracts';
-import { packDigests } from '../shares/piece-hashes.js';
+import { packDigests, pieceRootOf } from '../shares/piece-hashes.js';
 import { type DownloadOutcome, type DownloadProgress, type DownloadRequest, type ValidDownloadRequest, parseDownloadRequest } from './download-request.js';
 import { type FileDigest, fileDigest } from './file-digest.js';
 import { type PartState, type Placement, discardPart, finalizePart, placeDownload, saveState } from './part-file.js';
@@ -87,9 +87,13 @@ class Download {
       if (!previous) await saveState(this.placement.statePath, this.state(have));
       this.handle = await open(this.placement.partPath, previous ? 'r+' : 'w+');
       await this.handle.truncate(size);
-      if (pieceRoot) {
+      if (pieceRoot && have.total === 0) {
+        // An empty file has no pieces: its root is SHA-256 of nothing, nothing to ask a source.
+        if (pieceRoot !== pieceRootOf([])) return await this.failed('the piece root does not match an empty file', have);
+        this.digests = [];
+      } else if (pieceRoot) {
         this.digests = digestsFromState(previous, pieceRoot, size) ?? (await fetchVerifiedDigests(this.sources, (source) => this.connect(source), { ...this.request, pieceRoot }));
-        if (!this.digests) return await this.failed('no source sent a piece list matching the piece root', have);
+        if (!this.digests) return await this.failed(`no source sent a piece list matching the piece root: ${this.sourceReasons()}`, have);
       }
       if (previous) {
         have = PieceSet.fromBase64(have.total, previous.done);

@@ -37,6 +37,7 @@ export async function fetchVerifiedDigests(
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       source.failed(error.failure);
+      source.reason ??= error.message;
     }
   }
   return undefined;
