@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The built standalone peer (`npm run build`), for tests and the benchmark. */
-export const STANDALONE_PEER = fileURLToPath(new URL('../../../../dist/apps/peer/src/standalone/serve.js', import.meta.url));
+const compiledSibling = fileURLToPath(new URL('../standalone/serve.js', import.meta.url));
+
+/** The built standalone peer (`npm run build`), for tests (running from sources) and the benchmark (from dist/). */
+export const STANDALONE_PEER = existsSync(compiledSibling) ? compiledSibling : fileURLToPath(new URL('../../../../dist/apps/peer/src/standalone/serve.js', import.meta.url));
 
 export interface PeerProcess {
   child: ChildProcess;
