@@ -17,7 +17,10 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
   onProgress?: (progress: DownloadProgress) => void;
   /** parallel range requests per source (default 2) */
   requestsPerSource?: number;
-  /** pieces per range request (default 4, i.e. 4 MiB) */
+  /**
+   * most pieces per range request (default 16, i.e. 16 MiB). Requests shrink as the download nears
+   * its end so that the last pieces spread over every source instead of waiting on a slow one.
+   */
   piecesPerRequest?: number;
   /** a request silent for this long has failed (default 15 s) */
   idleTimeoutMs?: number;
@@ -127,7 +130,7 @@ class Download {
         await this.changeOrTimeout(wait);
         continue;
       }
-      const run = this.scheduler.claim(this.options.piecesPerRequest ?? 4);
+      const run = this.scheduler.claim(this.spanSize());
       if (!run) {
         // Everything left is in flight elsewhere; wake when a piece lands or is given back.
         await this.changeOrTimeout(1000);
@@ -154,13 +157,22 @@ class Download {
     this.notify();
   }
 
-  private async storePiece(source: SourceState, index: number, data: Buffer): Promise<void> {
-    const { start } = pieceRange(index, this.request.size);
-    await this.handle!.write(data, 0, data.length, start);
+  /** Big requests while much is left (fewer round trips), single pieces near the end. */
+  private spanSize(): number {
+    const lanes = this.sources.filter((source) => !source.dropped).length * this.requestsPerSource;
+    const fairShare = Math.floor(this.scheduler.unclaimed / (2 * Math.max(1, lanes)));
+    return Math.max(1, Math.min(this.options.piecesPerRequest ?? 16, fairShare));
+  }
+
+  private async storePiece(source: SourceState, index: number, chunks: Buffer[]): Promise<void> {
+    const { start, end } = pieceRange(index, this.request.size);
+    const { bytesWritten } = await this.handle!.writev(chunks, start);
+    // A short vectored write is legal, if rare: finish the piece from where it stopped.
+    if (bytesWritten < end - start) await this.handle!.write(Buffer.concat(chunks).subarray(bytesWritten), 0, end - start - bytesWritten, start + bytesWritten);
     this.scheduler.done(index);
     source.used = true;
-    this.bytesFetched += data.length;
-    this.meter.add(data.length);
+    this.bytesFetched += end - start;
+    this.meter.add(end - start);
     this.stateDirty = true;
     this.advanceDigest();
   }

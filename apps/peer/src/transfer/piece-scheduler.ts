@@ -11,6 +11,11 @@ export class PieceScheduler {
 
   constructor(readonly have: PieceSet) {}
 
+  /** pieces neither held nor in flight */
+  get unclaimed(): number {
+    return this.have.total - this.have.count - this.claimed.size;
+  }
+
   get complete(): boolean {
     return this.have.complete;
   }

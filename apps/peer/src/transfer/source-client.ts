@@ -49,8 +49,8 @@ export interface SpanRequest {
   count: number;
   /** the digest piece `index` must have, or undefined when no piece digests are known */
   expectedDigest(index: number): Buffer | undefined;
-  /** a complete (and, when possible, verified) piece; the promise resolves once it is stored */
-  onPiece(index: number, data: Buffer): Promise<void>;
+  /** a complete (and, when possible, verified) piece as the chunks that make it up; resolves once stored */
+  onPiece(index: number, data: Buffer[]): Promise<void>;
 }
 
 const MAX_PENDING_WRITES = 4;
@@ -99,65 +99,82 @@ function send(source: SourceConnection, path: string, headers: Record<string, st
   });
 }
 
-async function receivePieces(response: IncomingMessage, span: SpanRequest, start: number, end: number): Promise<void> {
-  const pending = new Set<Promise<void>>();
-  let index = span.first;
-  let position = start;
-  let piece = Buffer.allocUnsafe(pieceRange(index, span.size).end - position);
-  let filled = 0;
-  let hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
-  let writeError: unknown;
+/**
+ * Cuts the response into pieces without copying: each piece is the list of socket chunks (or
+ * slices of them) that make it up, hashed as they arrive and handed on for a vectored write.
+ */
+function receivePieces(response: IncomingMessage, span: SpanRequest, start: number, end: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const pending = new Set<Promise<void>>();
+    let index = span.first;
+    let position = start;
+    let pieceEnd = pieceRange(index, span.size).end;
+    let chunks: Buffer[] = [];
+    let hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
+    let failed = false;
+    let paused = false;
 
-  const completePiece = () => {
-    const expected = span.expectedDigest(index);
-    if (expected && hash && !hash.digest().equals(expected)) throw new SourceError({ kind: 'bad-piece', index });
-    const stored = span.onPiece(index, piece).then(
-      () => void pending.delete(stored),
-      (error: unknown) => {
-        writeError = error;
-        pending.delete(stored);
-      },
-    );
-    pending.add(stored);
-    index++;
-    if (position < end) {
-      piece = Buffer.allocUnsafe(pieceRange(index, span.size).end - position);
-      filled = 0;
-      hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
-    }
-  };
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      response.destroy();
+      // Writes already issued finish first: their pieces are good and their buffers in use.
+      void Promise.allSettled(pending).then(() => reject(error));
+    };
+    const completePiece = () => {
+      const expected = span.expectedDigest(index);
+      if (expected && hash && !hash.digest().equals(expected)) return fail(new SourceError({ kind: 'bad-piece', index }));
+      const stored: Promise<void> = span.onPiece(index, chunks).then(
+        () => {
+          pending.delete(stored);
+          // Storage slower than the network: reading resumes once writes catch up (TCP pushes back).
+          if (paused && pending.size < MAX_PENDING_WRITES) {
+            paused = false;
+            response.resume();
+          }
+        },
+        (error: unknown) => fail(new StorageError(error)),
+      );
+      pending.add(stored);
+      index++;
+      chunks = [];
+      if (position < end) {
+        pieceEnd = pieceRange(index, span.size).end;
+        hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
+      }
+    };
 
-  try {
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      if (writeError) throw writeError;
+    response.on('data', (chunk: Buffer) => {
       let offset = 0;
-      while (offset < chunk.length && position < end) {
-        const take = Math.min(piece.length - filled, chunk.length - offset, end - position);
-        const part = chunk.subarray(offset, offset + take);
-        part.copy(piece, filled);
+      while (!failed && offset < chunk.length && position < end) {
+        const take = Math.min(pieceEnd - position, chunk.length - offset);
+        const part = take === chunk.length ? chunk : chunk.subarray(offset, offset + take);
+        chunks.push(part);
         hash?.update(part);
-        filled += take;
         offset += take;
         position += take;
-        if (filled === piece.length) completePiece();
+        if (position === pieceEnd) completePiece();
       }
-      if (position >= end) break;
-      // Storage slower than the network: stop reading until writes catch up (TCP pushes back).
-      while (pending.size >= MAX_PENDING_WRITES) await Promise.race(pending);
-    }
-  } catch (error) {
-    response.destroy();
-    await Promise.allSettled(pending);
-    // A failing disk is this peer's problem, not the source's.
-    if (error === writeError) throw error;
-    throw error instanceof SourceError ? error : new SourceError({ kind: 'dead', message: `connection failed: ${errorText(error)}` });
+      if (!failed && pending.size >= MAX_PENDING_WRITES) {
+        paused = true;
+        response.pause();
+      }
+    });
+    response.once('end', () => {
+      if (failed) return;
+      if (position < end) return fail(new SourceError({ kind: 'dead', message: `the response stopped after ${position - start} of ${end - start} bytes` }));
+      void Promise.all(pending).then(() => resolve(), fail);
+    });
+    response.once('error', (error) => fail(error instanceof SourceError ? error : new SourceError({ kind: 'dead', message: `connection failed: ${errorText(error)}` })));
+    response.once('aborted', () => fail(new SourceError({ kind: 'dead', message: 'the connection was cut mid-response' })));
+  });
+}
+
+/** Writing to the local disk failed: this peer's problem, never the source's. */
+export class StorageError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`could not write the download: ${errorText(cause)}`);
   }
-  if (position < end) {
-    await Promise.allSettled(pending);
-    throw new SourceError({ kind: 'dead', message: `the response stopped after ${position - start} of ${end - start} bytes` });
-  }
-  await Promise.all(pending);
-  if (writeError) throw writeError;
 }
 
 async function statusFailure(response: IncomingMessage): Promise<SourceFailure> {
