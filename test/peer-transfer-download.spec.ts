@@ -204,6 +204,15 @@ describe('downloader', () => {
     expect((await readFile(outcome.path!)).equals(content)).toBe(true);
   });
 
+  it('refuses a second simultaneous download into the same .part', async () => {
+    const peer = await source({ uploadBytesPerSecond: 16 * PIECE_SIZE });
+    const input = await request([peer]);
+    const [first, second] = await Promise.all([downloadFile(input), downloadFile(input)]);
+    expect([first.ok, second.ok].sort()).toEqual([false, true]);
+    expect([first, second].find((outcome) => !outcome.ok)!.reason).toMatch(/already being downloaded/);
+    expect(await readdir(input.outputDir)).toEqual([input.name]);
+  });
+
   it('downloads an empty file without asking anyone', async () => {
     const empty = Buffer.alloc(0);
     const peer = await source({}, { 'empty.txt': empty });

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     sessionId: () => options.session,
     uploadSlots: options.slots,
     uploadBytesPerSecond: options.rate,
-    onStaleFile: (entry) => void library.refreshFile(entry.absolutePath),
+    onStaleFile: (entry) => {
+      library.refreshFile(entry.absolutePath).catch((error: unknown) => process.stderr.write(`peer: could not re-hash ${entry.absolutePath}: ${String(error)}\n`));
+    },
   });
   const url = await server.listen(options.port, options.host);
   process.stdout.write(`peer listening on ${url} (${report.entries.length} files, ${report.hashed} hashed, ${report.fromCache} from cache)\n`);

@@ -42,8 +42,17 @@ export async function downloadFile(input: DownloadRequest, options: DownloadOpti
   const placement = await placeDownload(request.outputDir, request.name, request.sha256, request.size);
   const base = { sha256: request.sha256, sourcesUsed: [] as string[], badSources: [] as string[] };
   if (placement.kind === 'complete') return { ...base, ok: true, bytes: 0, path: placement.path, alreadyComplete: true };
-  return new Download(request, placement, options).run();
+  // Two downloads writing the same .part would corrupt each other: the second one waits its turn.
+  if (activeParts.has(placement.partPath)) return { ...base, ok: false, bytes: 0, path: null, reason: 'this file is already being downloaded into that folder' };
+  activeParts.add(placement.partPath);
+  try {
+    return await new Download(request, placement, options).run();
+  } finally {
+    activeParts.delete(placement.partPath);
+  }
 }
+
+const activeParts = new Set<string>();
 
 class Download {
   private readonly sources: SourceState[];

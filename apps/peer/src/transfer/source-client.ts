@@ -90,10 +90,7 @@ function send(source: SourceConnection, path: string, headers: Record<string, st
   return new Promise((resolve, reject) => {
     const request = requestFn(target, { agent: source.agent, headers: { ...headers, authorization: `Bearer ${source.ticket}` }, signal: source.signal });
     request.setTimeout(source.idleTimeoutMs, () => request.destroy(new SourceError({ kind: 'dead', message: `silent for ${source.idleTimeoutMs} ms` })));
-    request.once('response', (response) => {
-      response.setTimeout?.(source.idleTimeoutMs);
-      resolve(response);
-    });
+    request.once('response', resolve);
     request.once('error', (error) => reject(asSourceError(error, source.signal)));
     request.end();
   });
