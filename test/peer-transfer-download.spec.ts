@@ -137,11 +137,14 @@ describe('downloader', () => {
         .on('error', reject)
         .end();
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (busy.server.slots.inUse === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
     const outcome = await downloadFile(await request([busy]));
     await holder;
     expect(outcome.ok).toBe(true);
-    expect(busy.uploads.some((upload) => upload.status === 206)).toBe(true);
+    // Its first request met the full slot and came back after Retry-After (1 s).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(new Set(busy.uploads.map((upload) => upload.ticketId)).size).toBe(2);
   });
 
   it('resumes an interrupted download, fetching only what is missing', async () => {
