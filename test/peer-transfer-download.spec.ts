@@ -255,5 +255,6 @@ describe('downloader', () => {
     const outcome = await downloadFile(input);
     expect(outcome.ok).toBe(false);
     expect(outcome.reason).toMatch(/403|does not name this peer/);
+    expect(await readdir(input.outputDir)).toEqual([]);
   });
 });

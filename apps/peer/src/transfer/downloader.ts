@@ -209,6 +209,12 @@ class Download {
   }
 
   private async failed(reason: string, have: PieceSet, resumedBytes = 0): Promise<DownloadOutcome> {
+    if (have.count === 0 && have.total > 0) {
+      // Nothing worth resuming: leave no empty .part behind.
+      await this.handle?.close().catch(() => undefined);
+      await discardPart(this.placement).catch(() => undefined);
+      return this.outcome(false, null, reason, resumedBytes);
+    }
     // What was stored stays, with its sidecar, for the next attempt to resume.
     await this.saveStateNow(have).catch(() => undefined);
     return this.outcome(false, null, reason, resumedBytes);
