@@ -27,7 +27,8 @@ export interface ServeFileContext {
   onUpload(record: UploadRecord): void;
 }
 
-const READ_CHUNK = 1024 * 1024;
+// Large reads: fewer syscalls and stream hops per byte on a fast link (measured: 4 MiB beat 1 MiB).
+const READ_CHUNK = 4 * 1024 * 1024;
 const THROTTLED_CHUNK = 64 * 1024;
 
 /**
