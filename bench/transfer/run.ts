@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm, statfs, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -60,13 +60,13 @@ async function curlSeconds(url: string, output: string, size: number): Promise<n
   return size / Number(stdout);
 }
 
-async function peerDownload(request: object, outputDir: string): Promise<{ seconds: number; sourcesUsed: string[] }> {
+async function peerDownload(request: object, outputDir: string): Promise<{ seconds: number; cpuSeconds: number; sourcesUsed: string[] }> {
   await mkdir(outputDir, { recursive: true });
   const { stdout } = await run(process.execPath, [here('./download-once.js'), JSON.stringify({ ...request, outputDir })], { maxBuffer: 1024 * 1024 });
-  const { seconds, outcome } = JSON.parse(stdout) as { seconds: number; outcome: { ok: boolean; sourcesUsed: string[]; reason?: string } };
+  const { seconds, cpuSeconds, outcome } = JSON.parse(stdout) as { seconds: number; cpuSeconds: number; outcome: { ok: boolean; sourcesUsed: string[]; reason?: string } };
   if (!outcome.ok) throw new Error(`download failed: ${outcome.reason}`);
   await rm(outputDir, { recursive: true, force: true });
-  return { seconds, sourcesUsed: outcome.sourcesUsed };
+  return { seconds, cpuSeconds, sourcesUsed: outcome.sourcesUsed };
 }
 
 /**
@@ -81,7 +81,7 @@ async function workDir(): Promise<string> {
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(await workDir(), 'peerdex-bench-'));
-  log(`working in ${root}`);
+  log(`working in ${root}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   const children: Array<ChildProcess | PeerProcess> = [];
   try {
     const authority = await createTicketAuthority();
@@ -111,10 +111,13 @@ async function main(): Promise<void> {
     const hashRuns: number[] = [];
     const curlRuns: number[] = [];
     const peerRuns: number[] = [];
+    const peerCpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       hashRuns.push(await opensslSeconds(file));
       curlRuns.push(await curlSeconds(staticServer.match[1]!, join(root, 'curl.out'), SIZE));
-      peerRuns.push((await peerDownload(request, join(root, 'out'))).seconds);
+      const download = await peerDownload(request, join(root, 'out'));
+      peerRuns.push(download.seconds);
+      peerCpu.push(download.cpuSeconds);
       log(`run ${i + 1}: sha256 ${(SIZE / hashRuns.at(-1)! / MB).toFixed(0)} MB/s, curl ${(SIZE / curlRuns.at(-1)! / MB).toFixed(0)} MB/s, peer ${(SIZE / peerRuns.at(-1)! / MB).toFixed(0)} MB/s`);
     }
     await peer.stop();
@@ -166,10 +169,12 @@ async function main(): Promise<void> {
       [`SHA-256 of ${SIZE / 1024 / 1024} MiB (openssl)`, `${hashSpeed.toFixed(0)} MB/s`, '', ''],
       ['curl from a plain node:http server', `${curlSpeed.toFixed(0)} MB/s`, '', ''],
       ['peer → peer, verified (pieces + SHA-256)', `${peerSpeed.toFixed(0)} MB/s`, `${((peerSpeed / limit) * 100).toFixed(0)}% of min(curl, SHA-256)`, '≥ 85%'],
+      ['downloader CPU (all threads) per GiB', `${(median(peerCpu) / (SIZE / 2 ** 30)).toFixed(2)} s`, '', ''],
       [`1 source at ${THROTTLE / MB} MB/s (${THROTTLED_SIZE / 1024 / 1024} MiB)`, `${one.toFixed(1)} MB/s`, '', ''],
       [`4 sources at ${THROTTLE / MB} MB/s each`, `${four.toFixed(1)} MB/s`, `${(four / one).toFixed(2)}x one source`, '≥ 3x'],
     ];
     process.stdout.write(`${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`);
+    process.stdout.write(`\n${cpus().length} cores, load average at the end ${loadavg().map((load) => load.toFixed(1)).join(' / ')} (1 / 5 / 15 min), files in ${root}\n`);
   } finally {
     for (const child of children) {
       if ('stop' in child) await child.stop();
