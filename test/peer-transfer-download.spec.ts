@@ -38,11 +38,11 @@ describe('downloader', () => {
   }
 
   /** A real peer that serves wrong bytes for `badPieces`: its catalogue points at a doctored copy. */
-  async function lyingSource(badPieces: number[]): Promise<PeerFixture> {
-    const doctored = Buffer.from(content);
+  async function lyingSource(badPieces: number[], original: Buffer = content, options: Parameters<typeof startPeerFixture>[2] = {}): Promise<PeerFixture> {
+    const doctored = Buffer.from(original);
     for (const index of badPieces) doctored[index * PIECE_SIZE + 5]! ^= 0xff;
-    const peer = await source({}, { 'shared/file.bin': content, 'shared/doctored.bin': doctored });
-    const honest = peer.library.catalogue.lookup(hash)!;
+    const peer = await source(options, { 'shared/file.bin': original, 'shared/doctored.bin': doctored });
+    const honest = peer.library.catalogue.lookup(sha256(original))!;
     const fake = peer.library.catalogue.entryAt(join(peer.shareDir, 'shared/doctored.bin'))!;
     peer.library.catalogue.remove(honest.absolutePath);
     peer.library.catalogue.remove(fake.absolutePath);
@@ -96,6 +96,21 @@ describe('downloader', () => {
     expect(outcome.badSources).toEqual([liar.sessionId]);
     expect(outcome.sourcesUsed).toContain(honest.sessionId);
     expect((await readFile(outcome.path!)).equals(content)).toBe(true);
+  });
+
+  it('catches corrupt pieces of a large file, checked off the receiving thread', async () => {
+    const large = randomBytes(20 * PIECE_SIZE + 5);
+    const liar = await lyingSource([2, 9, 17], large);
+    const honest = await source({ uploadBytesPerSecond: 40 * PIECE_SIZE }, { 'large.bin': large });
+    const input = await request([liar, honest], {
+      sha256: sha256(large),
+      size: large.length,
+      pieceRoot: honest.library.entries()[0]!.pieceRoot!,
+      ticket: await authority.issue({ sha: sha256(large), src: [liar.sessionId, honest.sessionId] }),
+    });
+    const outcome = await downloadFile(input, { piecesPerRequest: 4 });
+    expect(outcome).toMatchObject({ ok: true, badSources: [liar.sessionId] });
+    expect((await readFile(outcome.path!)).equals(large)).toBe(true);
   });
 
   it('blames a source whose piece list does not match the piece root', async () => {

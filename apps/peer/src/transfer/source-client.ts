@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
@@ -47,15 +46,13 @@ export interface SpanRequest {
   size: number;
   first: number;
   count: number;
-  /** the digest piece `index` must have, or undefined when no piece digests are known */
-  expectedDigest(index: number): Buffer | undefined;
-  /** a complete (and, when possible, verified) piece as the chunks that make it up; resolves once stored */
+  /** a complete piece as the chunks that make it up; resolves once it is checked and stored */
   onPiece(index: number, data: Buffer[]): Promise<void>;
 }
 
 const MAX_PENDING_WRITES = 4;
 
-/** Fetches pieces [first, first+count) with one range request, verifying each as it completes. */
+/** Fetches pieces [first, first+count) with one range request, handing on each as it completes. */
 export async function fetchSpan(source: SourceConnection, span: SpanRequest): Promise<void> {
   const start = pieceRange(span.first, span.size).start;
   const end = pieceRange(span.first + span.count - 1, span.size).end;
@@ -98,7 +95,7 @@ function send(source: SourceConnection, path: string, headers: Record<string, st
 
 /**
  * Cuts the response into pieces without copying: each piece is the list of socket chunks (or
- * slices of them) that make it up, hashed as they arrive and handed on for a vectored write.
+ * slices of them) that make it up, handed on for checking and a vectored write.
  */
 function receivePieces(response: IncomingMessage, span: SpanRequest, start: number, end: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -107,7 +104,6 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
     let position = start;
     let pieceEnd = pieceRange(index, span.size).end;
     let chunks: Buffer[] = [];
-    let hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
     let failed = false;
     let paused = false;
 
@@ -119,8 +115,6 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
       void Promise.allSettled(pending).then(() => reject(error));
     };
     const completePiece = () => {
-      const expected = span.expectedDigest(index);
-      if (expected && hash && !hash.digest().equals(expected)) return fail(new SourceError({ kind: 'bad-piece', index }));
       const stored: Promise<void> = span.onPiece(index, chunks).then(
         () => {
           pending.delete(stored);
@@ -135,10 +129,7 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
       pending.add(stored);
       index++;
       chunks = [];
-      if (position < end) {
-        pieceEnd = pieceRange(index, span.size).end;
-        hash = span.expectedDigest(index) ? createHash('sha256') : undefined;
-      }
+      if (position < end) pieceEnd = pieceRange(index, span.size).end;
     };
 
     response.on('data', (chunk: Buffer) => {
@@ -147,7 +138,6 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
         const take = Math.min(pieceEnd - position, chunk.length - offset);
         const part = take === chunk.length ? chunk : chunk.subarray(offset, offset + take);
         chunks.push(part);
-        hash?.update(part);
         offset += take;
         position += take;
         if (position === pieceEnd) completePiece();
