@@ -3,11 +3,13 @@ import { mkdir, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PIECE_SIZE, pieceCount, type TicketClaims } from '#contracts';
 import { PieceHasher, pieceRootOf } from '../shares/piece-hashes.js';
-import type { DownloadOutcome } from '../transfer/download-request.js';
 import { discardPart, finalizePart, placeDownload, saveState } from '../transfer/part-file.js';
 import { PieceSet } from '../transfer/piece-set.js';
-import { parseDownloadRequest } from '../transfer/download-request.js';
+import { type DownloadOutcome, InvalidDownloadRequestError, parseDownloadRequest } from '../transfer/download-request.js';
 import { sendError, sendJson } from './responses.js';
+
+/** Ticket ids as the push route accepts them (lower case, as PeerServer passes them on). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A push this peer asked for: a firewalled source will PUT the file to /push/:ticketId. */
 export interface ExpectedPush {
@@ -37,7 +39,9 @@ export class PushReceiver {
   private readonly pending = new Map<string, Pending>();
 
   /** Registers a push and resolves with its outcome once it has arrived (or never came). */
-  expect(push: ExpectedPush): Promise<DownloadOutcome> {
+  expect(expected: ExpectedPush): Promise<DownloadOutcome> {
+    const push = { ...expected, ticketId: expected.ticketId.toLowerCase() };
+    if (!UUID.test(push.ticketId)) throw new InvalidDownloadRequestError('invalid push: ticketId must be a UUID');
     parseDownloadRequest({ ...push, sources: [], ticket: 'push' });
     if (this.pending.has(push.ticketId)) throw new Error(`a push for ticket ${push.ticketId} is already expected`);
     return new Promise((resolve) => {
@@ -56,7 +60,7 @@ export class PushReceiver {
   }
 
   cancel(ticketId: string, reason = 'cancelled'): void {
-    const entry = this.pending.get(ticketId);
+    const entry = this.pending.get(ticketId.toLowerCase());
     if (entry) this.settle(entry, failure(entry.push, reason));
   }
 
@@ -77,8 +81,8 @@ export class PushReceiver {
       await mkdir(push.outputDir, { recursive: true });
       const placement = await placeDownload(push.outputDir, push.name, push.sha256, push.size);
       if (placement.kind === 'complete') {
+        // The body is not wanted: answer and let the connection close after the answer.
         sendJson(request, response, 200, { status: 'already-complete' }, { connection: 'close' });
-        request.destroy();
         return this.settle(entry, { ok: true, bytes: 0, sha256: push.sha256, path: placement.path, sourcesUsed: [], badSources: [], alreadyComplete: true });
       }
       const have = new PieceSet(pieceCount(push.size));
