@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as rawRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,36 @@ describe('push delivery (firewalled uploader → reachable downloader)', () => {
     expect(response.status).toBe(422);
     expect(await outcome).toMatchObject({ ok: false, badSources: [uploader.sessionId] });
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps expecting a push cut off half-way, and completes when the uploader tries again', async () => {
+    const { jti, ticket, targetUrl } = await pushTicket();
+    const dir = await mkdtemp(join(outputDir, 'retry-'));
+    const outcome = receiver.server.pushes.expect({ ticketId: jti, sha256: hash, size: content.length, pieceRoot, name: 'retry.flac', outputDir: dir });
+    const { hostname, port } = new URL(receiver.url);
+    await new Promise<void>((resolve) => {
+      const request = rawRequest({ hostname, port, path: PEER_PATHS.push(jti), method: 'PUT', headers: { authorization: `Bearer ${ticket}`, 'content-length': String(content.length) } });
+      request.on('error', () => resolve());
+      request.write(content.subarray(0, 2 * PIECE_SIZE), () => setTimeout(() => request.destroy(), 100));
+      request.on('close', () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.server.pushes.isExpected(jti)).toBe(true);
+    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue });
+    expect(result.ok).toBe(true);
+    expect(await outcome).toMatchObject({ ok: true, path: join(dir, 'retry.flac') });
+    expect((await readFile(join(dir, 'retry.flac'))).equals(content)).toBe(true);
+  });
+
+  it('answers a push of a file the downloader already has without storing it twice', async () => {
+    const { jti, ticket, targetUrl } = await pushTicket();
+    const dir = await mkdtemp(join(outputDir, 'have-'));
+    await writeFile(join(dir, 'have.flac'), content);
+    const outcome = receiver.server.pushes.expect({ ticketId: jti, sha256: hash, size: content.length, pieceRoot, name: 'have.flac', outputDir: dir });
+    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue });
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(await outcome).toMatchObject({ ok: true, alreadyComplete: true, path: join(dir, 'have.flac') });
+    expect(await readdir(dir)).toEqual(['have.flac']);
   });
 
   it('refuses to push anywhere but the ticket\'s push route', async () => {
