@@ -8,7 +8,8 @@ import { type FileDigest, fileDigest } from './file-digest.js';
 import { type PartState, type Placement, discardPart, finalizePart, placeDownload, saveState } from './part-file.js';
 import { digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
 import { PieceScheduler } from './piece-scheduler.js';
-import { type PieceVerifier, pieceVerifier } from './piece-verifier.js';
+import { PieceBufferPool } from './piece-buffer-pool.js';
+import { type PieceWriter, pieceWriter } from './piece-writer.js';
 import { PieceSet } from './piece-set.js';
 import { type SourceConnection, SourceError, fetchSpan } from './source-client.js';
 import { type SourcePolicy, SourceState } from './source-state.js';
@@ -27,8 +28,8 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
   /** a request silent for this long has failed (default 15 s) */
   idleTimeoutMs?: number;
   /**
-   * check pieces on a worker thread instead of the receiving one (default: for files of 16 MiB and
-   * more). Faster where cores are free; costs some extra CPU for reading pieces back.
+   * check and write pieces on a worker thread instead of the receiving one (default: for files of
+   * 16 MiB and more, where starting the thread pays off).
    */
   checkPiecesOffThread?: boolean;
 }
@@ -39,11 +40,6 @@ const STATE_SAVE_INTERVAL_MS = 2_000;
 /** below this, starting threads costs more than hashing on the receiving thread */
 const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 
-function digestOf(chunks: readonly Buffer[]): Buffer {
-  const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
-  return hash.digest();
-}
 
 /**
  * Downloads one file from one or more sources into `<outputDir>/<name>.part`, verifying every
@@ -76,7 +72,8 @@ class Download {
   private readonly meter: ProgressMeter;
   private handle?: FileHandle;
   private digest?: FileDigest;
-  private verifier?: PieceVerifier;
+  private writer?: PieceWriter;
+  private readonly buffers = new PieceBufferPool();
   private digests?: Buffer[];
   private scheduler!: PieceScheduler;
   private bytesFetched = 0;
@@ -130,7 +127,7 @@ class Download {
       this.scheduler = new PieceScheduler(have);
       this.meter.start(resumedBytes);
       this.digest = fileDigest(this.placement.partPath, size);
-      if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) this.verifier = pieceVerifier(this.placement.partPath);
+      if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) this.writer = pieceWriter(this.placement.partPath);
       this.advanceDigest();
       await Promise.all(this.sources.flatMap((source) => Array.from({ length: this.requestsPerSource }, () => this.lane(source))));
       if (this.fatal) throw this.fatal;
@@ -144,7 +141,7 @@ class Download {
       this.signal.removeEventListener('abort', abortAll);
       this.agent.destroy();
       await this.digest?.cancel();
-      await this.verifier?.close();
+      await this.writer?.close();
       await this.handle?.close().catch(() => undefined);
     }
   }
@@ -169,6 +166,7 @@ class Download {
           size: this.request.size,
           first: run[0]!,
           count: run.length,
+          allocate: (length) => this.buffers.take(length),
           onPiece: (index, data) => this.storePiece(source, index, data),
         });
         source.succeeded();
@@ -192,17 +190,29 @@ class Download {
 
   /**
    * Checks and stores one piece. Bytes that fail their digest blame the source that sent them: it
-   * is dropped (its requests cancelled) and the piece, still unclaimed-for-good, goes to another.
+   * is dropped (its requests cancelled) and the piece goes back to the others.
    */
-  private async storePiece(source: SourceState, index: number, chunks: Buffer[]): Promise<void> {
+  private async storePiece(source: SourceState, index: number, data: Buffer): Promise<void> {
     const { start, end } = pieceRange(index, this.request.size);
     const expected = this.digests?.[index];
-    // Small downloads check on this thread before writing; large ones write, then check off-thread.
-    if (expected && !this.verifier && !digestOf(chunks).equals(expected)) return source.failed({ kind: 'bad-piece', index });
-    const { bytesWritten } = await this.handle!.writev(chunks, start);
-    // A short vectored write is legal, if rare: finish the piece from where it stopped.
-    if (bytesWritten < end - start) await this.handle!.write(Buffer.concat(chunks).subarray(bytesWritten), 0, end - start - bytesWritten, start + bytesWritten);
-    if (expected && this.verifier && !(await this.verifier.verify(start, end, expected))) return source.failed({ kind: 'bad-piece', index });
+    let ok: boolean;
+    if (expected && this.writer) {
+      // Large downloads: checked and written on the worker, so this thread keeps receiving.
+      const result = await this.writer.store(start, data, expected);
+      this.buffers.release(result.buffer);
+      ok = result.ok;
+    } else {
+      try {
+        ok = !expected || createHash('sha256').update(data).digest().equals(expected);
+        for (let written = 0; ok && written < data.length; ) {
+          written += (await this.handle!.write(data, written, data.length - written, start + written)).bytesWritten;
+        }
+      } finally {
+        this.buffers.release(data);
+      }
+    }
+    // Bytes that fail their digest are never written; the source that sent them is blamed and dropped.
+    if (!ok) return source.failed({ kind: 'bad-piece', index });
     this.scheduler.done(index);
     source.used = true;
     this.bytesFetched += end - start;

@@ -46,8 +46,10 @@ export interface SpanRequest {
   size: number;
   first: number;
   count: number;
-  /** a complete piece as the chunks that make it up; resolves once it is checked and stored */
-  onPiece(index: number, data: Buffer[]): Promise<void>;
+  /** a buffer of exactly `length` bytes for the next piece */
+  allocate(length: number): Buffer;
+  /** a complete piece (in a buffer from `allocate`); resolves once it is checked and stored */
+  onPiece(index: number, data: Buffer): Promise<void>;
 }
 
 const MAX_PENDING_WRITES = 4;
@@ -94,16 +96,17 @@ function send(source: SourceConnection, path: string, headers: Record<string, st
 }
 
 /**
- * Cuts the response into pieces without copying: each piece is the list of socket chunks (or
- * slices of them) that make it up, handed on for checking and a vectored write.
+ * Cuts the response into pieces: socket chunks are copied into piece buffers from `allocate`
+ * (a reused pool), so the chunks die young instead of being kept alive, promoted and collected
+ * expensively while their writes are pending.
  */
 function receivePieces(response: IncomingMessage, span: SpanRequest, start: number, end: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const pending = new Set<Promise<void>>();
     let index = span.first;
     let position = start;
-    let pieceEnd = pieceRange(index, span.size).end;
-    let chunks: Buffer[] = [];
+    let piece = span.allocate(pieceRange(index, span.size).end - position);
+    let filled = 0;
     let failed = false;
     let paused = false;
 
@@ -115,7 +118,7 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
       void Promise.allSettled(pending).then(() => reject(error));
     };
     const completePiece = () => {
-      const stored: Promise<void> = span.onPiece(index, chunks).then(
+      const stored: Promise<void> = span.onPiece(index, piece).then(
         () => {
           pending.delete(stored);
           // Storage slower than the network: reading resumes once writes catch up (TCP pushes back).
@@ -128,19 +131,21 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
       );
       pending.add(stored);
       index++;
-      chunks = [];
-      if (position < end) pieceEnd = pieceRange(index, span.size).end;
+      if (position < end) {
+        piece = span.allocate(pieceRange(index, span.size).end - position);
+        filled = 0;
+      }
     };
 
     response.on('data', (chunk: Buffer) => {
       let offset = 0;
       while (!failed && offset < chunk.length && position < end) {
-        const take = Math.min(pieceEnd - position, chunk.length - offset);
-        const part = take === chunk.length ? chunk : chunk.subarray(offset, offset + take);
-        chunks.push(part);
+        const take = Math.min(piece.length - filled, chunk.length - offset);
+        chunk.copy(piece, filled, offset, offset + take);
+        filled += take;
         offset += take;
         position += take;
-        if (position === pieceEnd) completePiece();
+        if (filled === piece.length) completePiece();
       }
       if (!failed && pending.size >= MAX_PENDING_WRITES) {
         paused = true;
