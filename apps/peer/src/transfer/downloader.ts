@@ -40,7 +40,6 @@ const STATE_SAVE_INTERVAL_MS = 2_000;
 /** below this, starting threads costs more than hashing on the receiving thread */
 const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 
-
 /**
  * Downloads one file from one or more sources into `<outputDir>/<name>.part`, verifying every
  * piece against the piece root (when known) and the whole file against its SHA-256 before it gets
@@ -83,6 +82,7 @@ class Download {
   private stateDirty = false;
   private lastStateSave = Date.now();
   private waiters: Array<() => void> = [];
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly request: ValidDownloadRequest,
@@ -106,7 +106,7 @@ class Download {
     let resumedBytes = 0;
     const abortAll = () => this.sources.forEach((source) => source.controller.abort());
     this.signal.addEventListener('abort', abortAll);
-    const timer = setInterval(() => this.tick(), 250);
+    this.timer = setInterval(() => this.tick(), 250);
     try {
       const previous = this.placement.state;
       if (!previous) await saveState(this.placement.statePath, this.state(have));
@@ -137,7 +137,7 @@ class Download {
     } catch (error) {
       return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
     } finally {
-      clearInterval(timer);
+      clearInterval(this.timer);
       this.signal.removeEventListener('abort', abortAll);
       this.agent.destroy();
       await this.digest?.cancel();
@@ -228,7 +228,14 @@ class Download {
     this.digest!.advance(first >= have.total ? this.request.size : pieceRange(first, this.request.size).start);
   }
 
+  /** No more periodic sidecar saves: the sidecar is about to be removed or written one last time. */
+  private async settleState(): Promise<void> {
+    clearInterval(this.timer);
+    await this.stateSaving;
+  }
+
   private async complete(resumedBytes: number): Promise<DownloadOutcome> {
+    await this.settleState();
     await this.handle!.sync();
     const actual = await this.digest!.finish(this.request.size);
     if (actual !== this.request.sha256) {
@@ -244,6 +251,7 @@ class Download {
   }
 
   private async failed(reason: string, have: PieceSet, resumedBytes = 0): Promise<DownloadOutcome> {
+    await this.settleState();
     if (have.count === 0 && have.total > 0) {
       // Nothing worth resuming: leave no empty .part behind.
       await this.handle?.close().catch(() => undefined);
@@ -287,8 +295,10 @@ class Download {
     this.stateDirty = false;
     this.lastStateSave = Date.now();
     const state = this.state(have);
-    this.stateSaving = this.stateSaving.then(() => saveState(this.placement.statePath, state));
-    return this.stateSaving;
+    const saved = this.stateSaving.then(() => saveState(this.placement.statePath, state));
+    // Later saves run after this one whether it worked or not.
+    this.stateSaving = saved.catch(() => undefined);
+    return saved;
   }
 
   private tick(): void {
