@@ -5,8 +5,8 @@ import { fileNameProblem } from './part-file.js';
 export const DownloadSourceSchema = z.object({
   /** the source's peer session id, as the ticket's `src` names it */
   sessionId: z.string().min(1),
-  /** base URL of its peer endpoint, e.g. http://203.0.113.9:6699 */
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  /** base URL of its peer endpoint, e.g. http://203.0.113.9:6699 (peers serve plain HTTP) */
+  url: z.url({ protocol: /^http$/, error: 'must be an http:// URL' }),
 });
 export type DownloadSource = z.infer<typeof DownloadSourceSchema>;
 

@@ -1,5 +1,4 @@
 import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
 
 /** Why a source failed a request, which decides what the downloader does with it next. */
@@ -85,9 +84,8 @@ export async function fetchPieceList(source: SourceConnection, sha256: string): 
 
 function send(source: SourceConnection, path: string, headers: Record<string, string>): Promise<IncomingMessage> {
   const target = new URL(source.url.replace(/\/+$/, '') + path);
-  const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const request = requestFn(target, { agent: source.agent, headers: { ...headers, authorization: `Bearer ${source.ticket}` }, signal: source.signal });
+    const request = httpRequest(target, { agent: source.agent, headers: { ...headers, authorization: `Bearer ${source.ticket}` }, signal: source.signal });
     request.setTimeout(source.idleTimeoutMs, () => request.destroy(new SourceError({ kind: 'dead', message: `silent for ${source.idleTimeoutMs} ms` })));
     request.once('response', resolve);
     request.once('error', (error) => reject(asSourceError(error, source.signal)));
