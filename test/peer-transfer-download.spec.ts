@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { request as rawRequest } from 'node:http';
+import { createServer, request as rawRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,43 @@ describe('downloader', () => {
     const retry = await downloadFile(await request([honest], { pieceRoot: null }));
     expect(retry.ok).toBe(true);
     expect((await readFile(retry.path!)).equals(content)).toBe(true);
+  });
+
+  /** A real HTTP server misbehaving as a peer: it hangs, or answers every request with `status`. */
+  async function brokenPeer(behaviour: 'hang' | number): Promise<{ sessionId: string; url: string; requests: () => number }> {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests++;
+      if (behaviour !== 'hang') response.writeHead(behaviour, { 'content-type': 'application/json' }).end('{"message":"broken"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    return { sessionId: randomUUID(), url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
+  }
+
+  it('gives up on a source that stops answering and finishes from another', async () => {
+    const hung = await brokenPeer('hang');
+    const honest = await source();
+    const input = await request([honest]);
+    const outcome = await downloadFile({ ...input, sources: [hung, ...input.sources], pieceRoot: null }, { idleTimeoutMs: 300 });
+    expect(outcome).toMatchObject({ ok: true, sourcesUsed: [honest.sessionId], badSources: [] });
+    expect(hung.requests()).toBeGreaterThan(0);
+  });
+
+  it('moves the pieces of a source failing with 5xx to the others, without blaming it', async () => {
+    const failing = await brokenPeer(500);
+    const honest = await source({ uploadBytesPerSecond: 12 * PIECE_SIZE });
+    const input = await request([honest]);
+    const outcome = await downloadFile({ ...input, sources: [failing, ...input.sources], pieceRoot: null });
+    expect(outcome).toMatchObject({ ok: true, sourcesUsed: [honest.sessionId], badSources: [] });
+    // Retried a little (a hiccup may pass), then given up.
+    expect(failing.requests()).toBeGreaterThanOrEqual(2);
   });
 
   it('waits for a busy source (503) and completes when a slot frees', async () => {
