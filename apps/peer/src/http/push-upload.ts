@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { pipeline } from 'node:stream/promises';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { PEER_PATHS, Sha256Schema, describeIssues, formatIssues } from '#contracts';
 import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
-import { type RateLimiter, throttleStream } from '../util/rate-limiter.js';
+import type { RateLimiter } from '../util/rate-limiter.js';
+import { sendRange } from './send-range.js';
 import { openCurrent } from './serve-file.js';
 
 export const PushRequestSchema = z.object({
@@ -59,7 +59,6 @@ export async function pushFile(input: PushRequest, context: PushContext): Promis
   if (opened === 'not-shared') return { ok: false, status: 0, bytes: 0, reason: 'this peer does not share that file' };
   if (opened === 'stale') return { ok: false, status: 0, bytes: 0, reason: 'the file changed since it was hashed' };
   const { handle, entry } = opened;
-  const source = handle.createReadStream({ highWaterMark: context.rateLimiter ? 64 * 1024 : 1024 * 1024 });
   const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const request = requestFn(target, {
     method: 'PUT',
@@ -78,21 +77,21 @@ export async function pushFile(input: PushRequest, context: PushContext): Promis
     request.once('error', reject);
   });
   answered.catch(() => undefined);
+  const sent = { bytes: 0 };
   try {
-    const limiter = context.rateLimiter;
-    if (limiter) await pipeline(source, throttleStream(limiter), request);
-    else await pipeline(source, request);
+    await sendRange(handle, 0, entry.size, request, sent, context.rateLimiter);
+    request.end();
   } catch {
     // The receiver may refuse early and close; its answer (below) says why.
+  } finally {
+    await handle.close().catch(() => undefined);
   }
   try {
     const { status, message } = await answered;
     const ok = status >= 200 && status < 300;
-    return { ok, status, bytes: source.bytesRead, ...(ok ? {} : { reason: message || `answered ${status}` }) };
+    return { ok, status, bytes: sent.bytes, ...(ok ? {} : { reason: message || `answered ${status}` }) };
   } catch (error) {
-    return { ok: false, status: 0, bytes: source.bytesRead, reason: `the receiver could not be reached: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
-  } finally {
-    await handle.close().catch(() => undefined);
+    return { ok: false, status: 0, bytes: sent.bytes, reason: `the receiver could not be reached: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
 }
 

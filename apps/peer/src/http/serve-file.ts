@@ -1,9 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import parseRange from 'range-parser';
 import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
-import { type RateLimiter, throttleStream } from '../util/rate-limiter.js';
+import type { RateLimiter } from '../util/rate-limiter.js';
+import { sendRange } from './send-range.js';
 import { sendError } from './responses.js';
 import type { UploadSlots } from './upload-slots.js';
 
@@ -26,10 +26,6 @@ export interface ServeFileContext {
   onStaleFile(entry: CatalogueEntry): void;
   onUpload(record: UploadRecord): void;
 }
-
-// Large reads: fewer syscalls and stream hops per byte on a fast link (measured: 4 MiB beat 1 MiB).
-const READ_CHUNK = 4 * 1024 * 1024;
-const THROTTLED_CHUNK = 64 * 1024;
 
 /**
  * GET/HEAD /files/:sha256 once the ticket has been checked. The file is found by hash in the
@@ -111,21 +107,16 @@ function requestedRange(request: IncomingMessage, entry: CatalogueEntry): { star
 }
 
 async function streamRange(handle: FileHandle, start: number, end: number, response: ServerResponse, context: ServeFileContext, record: UploadRecord): Promise<void> {
-  if (end === start) {
-    await handle.close();
-    response.end();
-    context.onUpload(record);
-    return;
-  }
-  const limiter = context.rateLimiter;
-  const source = handle.createReadStream({ start, end: end - 1, highWaterMark: limiter ? THROTTLED_CHUNK : READ_CHUNK });
+  const sent = { bytes: 0 };
   try {
-    if (limiter) await pipeline(source, throttleStream(limiter), response);
-    else await pipeline(source, response);
+    await sendRange(handle, start, end, response, sent, context.rateLimiter);
+    response.end();
   } catch {
-    // The downloader hung up or the disk failed mid-way; the record says how far it got.
+    // The downloader hung up or the disk failed mid-way; the connection cannot carry on.
+    response.destroy();
   } finally {
-    record.bytesSent = source.bytesRead;
+    await handle.close().catch(() => undefined);
+    record.bytesSent = sent.bytes;
     context.onUpload(record);
   }
 }

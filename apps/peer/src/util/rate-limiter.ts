@@ -1,4 +1,3 @@
-import { Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -27,14 +26,3 @@ export class RateLimiter {
   }
 }
 
-/** A pass-through stream that holds each chunk until the limiter lets it go. */
-export function throttleStream(limiter: RateLimiter): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      limiter.take(chunk.length).then(
-        () => callback(null, chunk),
-        (error: Error) => callback(error),
-      );
-    },
-  });
-}
