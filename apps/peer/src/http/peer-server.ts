@@ -1,0 +1,173 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PIECE_SIZE, type PieceList, type TicketClaims } from '#contracts';
+import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
+import { digestsToHex } from '../shares/piece-hashes.js';
+import { RateLimiter } from '../util/rate-limiter.js';
+import { PushReceiver } from './push-receiver.js';
+import { bearerToken, sendError, sendJson } from './responses.js';
+import { type UploadRecord, serveFile } from './serve-file.js';
+import { TicketRefusedError, type TicketVerifier } from './ticket-verifier.js';
+import { UploadSlots } from './upload-slots.js';
+
+export interface PeerServerOptions {
+  catalogue: ShareCatalogue;
+  tickets: TicketVerifier;
+  /** this peer's current session id on the server; undefined while not connected (every ticket is refused) */
+  sessionId: () => string | undefined;
+  /** files served at once, one slot per ticket (default 4) */
+  uploadSlots?: number;
+  /** seconds a refused downloader is told to wait (default 10) */
+  retryAfterSeconds?: number;
+  /** total upload rate in bytes per second; unlimited when unset */
+  uploadBytesPerSecond?: number;
+  /** a shared file changed since it was hashed: re-hash it and update the index */
+  onStaleFile?: (entry: CatalogueEntry) => void;
+  /** every file response, when it ends (for statistics and tests) */
+  onUpload?: (record: UploadRecord) => void;
+}
+
+const FILE_ROUTE = /^\/files\/([^/?#]*)(\/pieces)?$/;
+const PUSH_ROUTE = /^\/push\/([^/?#]*)$/;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The peer's HTTP endpoint (docs/protocol.md). Routes match the raw request path: nothing from the
+ * network is decoded into a file-system path; files are found by hash in the catalogue only.
+ */
+export class PeerServer {
+  readonly pushes = new PushReceiver();
+  readonly slots: UploadSlots;
+  readonly rateLimiter?: RateLimiter;
+  private readonly server: Server;
+
+  constructor(private readonly options: PeerServerOptions) {
+    this.slots = new UploadSlots(options.uploadSlots ?? 4);
+    if (options.uploadBytesPerSecond) this.rateLimiter = new RateLimiter(options.uploadBytesPerSecond);
+    this.server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
+      this.route(request, response).catch(() => {
+        if (!response.headersSent) sendError(request, response, 500, 'internal error');
+        else response.destroy();
+      });
+    });
+  }
+
+  get catalogue(): ShareCatalogue {
+    return this.options.catalogue;
+  }
+
+  get onStaleFile(): (entry: CatalogueEntry) => void {
+    return this.options.onStaleFile ?? (() => undefined);
+  }
+
+  /** Starts listening; resolves with the base URL (port 0 picks a free port). */
+  listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve(`http://${shownHost}:${address.port}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '').split('?')[0]!;
+    const method = request.method ?? 'GET';
+    if (path === '/healthz') {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
+      return sendJson(request, response, 200, { status: 'ok' });
+    }
+    const file = FILE_ROUTE.exec(path);
+    if (file && SHA256.test(file[1]!)) {
+      const sha256 = file[1]!.toLowerCase();
+      if (file[2]) {
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
+        const claims = await this.authorize(request, response, sha256);
+        if (claims) this.sendPieces(request, response, sha256);
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
+      const claims = await this.authorize(request, response, sha256);
+      if (!claims) return;
+      return serveFile(request, response, sha256, claims.jti, {
+        catalogue: this.options.catalogue,
+        slots: this.slots,
+        retryAfterSeconds: this.options.retryAfterSeconds ?? 10,
+        rateLimiter: this.rateLimiter,
+        onStaleFile: this.onStaleFile,
+        onUpload: this.options.onUpload ?? (() => undefined),
+      });
+    }
+    const push = PUSH_ROUTE.exec(path);
+    if (push && UUID.test(push[1]!) && this.pushes.isExpected(push[1]!.toLowerCase())) {
+      const ticketId = push[1]!.toLowerCase();
+      if (method !== 'PUT') return methodNotAllowed(request, response, 'PUT');
+      const claims = await this.authorizePush(request, response, ticketId);
+      if (claims) return this.pushes.receive(request, response, ticketId, claims);
+      return;
+    }
+    // Everything else, including anything that is not exactly 64 hex digits ("..", %2e%2e, %2F).
+    sendError(request, response, 404, 'not found');
+  }
+
+  /** The ticket's claims when it allows fetching `sha256` from this peer; otherwise answers 401/403. */
+  private async authorize(request: IncomingMessage, response: ServerResponse, sha256: string): Promise<TicketClaims | undefined> {
+    const claims = await this.verifiedClaims(request, response);
+    if (!claims) return undefined;
+    if (claims.sha !== sha256) return refuse(request, response, 403, 'the ticket is for another file');
+    const sessionId = this.options.sessionId();
+    if (!sessionId || !claims.src.includes(sessionId)) return refuse(request, response, 403, 'the ticket does not name this peer as a source');
+    return claims;
+  }
+
+  private async authorizePush(request: IncomingMessage, response: ServerResponse, ticketId: string): Promise<TicketClaims | undefined> {
+    const claims = await this.verifiedClaims(request, response);
+    if (!claims) return undefined;
+    const sessionId = this.options.sessionId();
+    if (claims.jti !== ticketId) return refuse(request, response, 403, 'the ticket is for another push');
+    if (!sessionId || claims.push !== sessionId) return refuse(request, response, 403, 'the ticket does not name this peer as the receiver');
+    if (claims.sha !== this.pushes.expectedHash(ticketId)) return refuse(request, response, 403, 'the ticket is for another file');
+    return claims;
+  }
+
+  private async verifiedClaims(request: IncomingMessage, response: ServerResponse): Promise<TicketClaims | undefined> {
+    const token = bearerToken(request);
+    if (!token) return refuse(request, response, 401, 'a ticket is required (Authorization: Bearer <ticket>)');
+    try {
+      return await this.options.tickets.verify(token);
+    } catch (error) {
+      if (!(error instanceof TicketRefusedError)) throw error;
+      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 503 ? { 'retry-after': '5' } : {};
+      return refuse(request, response, error.status, error.message, headers);
+    }
+  }
+
+  private sendPieces(request: IncomingMessage, response: ServerResponse, sha256: string): void {
+    const entry = this.options.catalogue.lookup(sha256);
+    if (!entry) return sendError(request, response, 404, 'this peer does not share that file');
+    const body: PieceList = { sha256, size: entry.size, pieceSize: PIECE_SIZE, pieces: digestsToHex(entry.pieces) };
+    sendJson(request, response, 200, body, { etag: `"${sha256}"` });
+  }
+}
+
+function refuse(request: IncomingMessage, response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): undefined {
+  // An upload nobody will read: close the connection rather than swallow the body.
+  if (request.method === 'PUT') headers.connection = 'close';
+  sendError(request, response, status, message, headers);
+  return undefined;
+}
+
+function methodNotAllowed(request: IncomingMessage, response: ServerResponse, allow: string): void {
+  sendError(request, response, 405, `use ${allow}`, { allow });
+}

@@ -1,0 +1,122 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import parseRange from 'range-parser';
+import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
+import type { RateLimiter } from '../util/rate-limiter.js';
+import { sendRange } from './send-range.js';
+import { sendError } from './responses.js';
+import type { UploadSlots } from './upload-slots.js';
+
+export interface UploadRecord {
+  sha256: string;
+  ticketId: string;
+  status: number;
+  /** requested byte range [start, end) */
+  start: number;
+  end: number;
+  /** bytes actually read from disk for the response (less when the downloader hung up) */
+  bytesSent: number;
+}
+
+export interface ServeFileContext {
+  catalogue: ShareCatalogue;
+  slots: UploadSlots;
+  retryAfterSeconds: number;
+  rateLimiter?: RateLimiter;
+  onStaleFile(entry: CatalogueEntry): void;
+  onUpload(record: UploadRecord): void;
+}
+
+/**
+ * GET/HEAD /files/:sha256 once the ticket has been checked. The file is found by hash in the
+ * catalogue, opened, and its descriptor's size and mtime compared with what was hashed: a file
+ * edited since is never served under the old hash (409, and the owner is told to re-hash it).
+ * The bytes come from that same descriptor.
+ */
+export async function serveFile(request: IncomingMessage, response: ServerResponse, sha256: string, ticketId: string, context: ServeFileContext): Promise<void> {
+  const opened = await openCurrent(sha256, context);
+  if (opened === 'not-shared') return sendError(request, response, 404, 'this peer does not share that file');
+  if (opened === 'stale') return sendError(request, response, 409, 'the file changed since it was hashed; it is being re-indexed');
+  const { handle, entry } = opened;
+  let handed = false;
+  try {
+    const range = requestedRange(request, entry);
+    const headers: Record<string, string | number> = {
+      'accept-ranges': 'bytes',
+      etag: `"${entry.sha256}"`,
+      'cache-control': 'no-store',
+    };
+    if (range === 'unsatisfiable') {
+      return sendError(request, response, 416, `the range is outside the file (${entry.size} bytes)`, { 'content-range': `bytes */${entry.size}` });
+    }
+    const { start, end, partial } = range;
+    headers['content-type'] = 'application/octet-stream';
+    headers['content-length'] = end - start;
+    if (partial) headers['content-range'] = `bytes ${start}-${end - 1}/${entry.size}`;
+    const status = partial ? 206 : 200;
+    if (request.method === 'HEAD') {
+      response.writeHead(status, headers).end();
+      return;
+    }
+    const release = context.slots.tryAcquire(ticketId);
+    if (!release) {
+      return sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
+    }
+    response.once('close', release);
+    response.writeHead(status, headers);
+    handed = true;
+    await streamRange(handle, start, end, response, context, { sha256, ticketId, status, start, end, bytesSent: 0 });
+  } finally {
+    if (!handed) await handle.close();
+  }
+}
+
+export type Opened = { handle: FileHandle; entry: CatalogueEntry } | 'not-shared' | 'stale';
+
+const reportedStale = new WeakSet<CatalogueEntry>();
+
+export async function openCurrent(sha256: string, context: Pick<ServeFileContext, 'catalogue' | 'onStaleFile'>): Promise<Opened> {
+  let sawStale = false;
+  // Several shared files may hold the same bytes: any unchanged one will do.
+  for (const entry of [...context.catalogue.lookupAll(sha256)]) {
+    const handle = await open(entry.absolutePath, 'r').catch(() => undefined);
+    const info = await handle?.stat().catch(() => undefined);
+    if (handle && info && info.isFile() && info.size === entry.size && info.mtimeMs === entry.mtimeMs) return { handle, entry };
+    await handle?.close();
+    sawStale = true;
+    // Tell the owner once per stale entry; it re-hashes and replaces the entry.
+    if (!reportedStale.has(entry)) {
+      reportedStale.add(entry);
+      context.onStaleFile(entry);
+    }
+  }
+  return sawStale ? 'stale' : 'not-shared';
+}
+
+function requestedRange(request: IncomingMessage, entry: CatalogueEntry): { start: number; end: number; partial: boolean } | 'unsatisfiable' {
+  const header = request.headers.range;
+  const ifRange = request.headers['if-range'];
+  const whole = { start: 0, end: entry.size, partial: false };
+  // If-Range naming another version: send the whole file rather than a piece of something else.
+  if (!header || (ifRange !== undefined && ifRange !== `"${entry.sha256}"`)) return whole;
+  const ranges = parseRange(entry.size, header, { combine: true });
+  if (ranges === -1) return 'unsatisfiable';
+  // Malformed headers and multi-range requests get the whole file (RFC 9110 allows ignoring Range).
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return whole;
+  return { start: ranges[0]!.start, end: ranges[0]!.end + 1, partial: true };
+}
+
+async function streamRange(handle: FileHandle, start: number, end: number, response: ServerResponse, context: ServeFileContext, record: UploadRecord): Promise<void> {
+  const sent = { bytes: 0 };
+  try {
+    await sendRange(handle, start, end, response, sent, context.rateLimiter);
+    response.end();
+  } catch {
+    // The downloader hung up or the disk failed mid-way; the connection cannot carry on.
+    response.destroy();
+  } finally {
+    await handle.close().catch(() => undefined);
+    record.bytesSent = sent.bytes;
+    context.onUpload(record);
+  }
+}

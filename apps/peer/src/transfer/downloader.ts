@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { pieceCount, pieceRange } from '#contracts';
+import { packDigests, pieceRootOf } from '../shares/piece-hashes.js';
+import { type DownloadOutcome, type DownloadProgress, type DownloadRequest, type ValidDownloadRequest, parseDownloadRequest } from './download-request.js';
+import { type FileDigest, fileDigest } from './file-digest.js';
+import { type PartState, type Placement, discardPart, finalizePart, placeDownload, saveState } from './part-file.js';
+import { digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
+import { PieceScheduler } from './piece-scheduler.js';
+import { PieceBufferPool } from './piece-buffer-pool.js';
+import { type PieceWriter, pieceWriter } from './piece-writer.js';
+import { PieceSet } from './piece-set.js';
+import { type SourceConnection, SourceError, fetchSpan } from './source-client.js';
+import { type SourcePolicy, SourceState } from './source-state.js';
+import { ProgressMeter } from './progress-meter.js';
+
+export interface DownloadOptions extends Partial<SourcePolicy> {
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** parallel range requests per source (default 2) */
+  requestsPerSource?: number;
+  /**
+   * most pieces per range request (default 16, i.e. 16 MiB). Requests shrink as the download nears
+   * its end so that the last pieces spread over every source instead of waiting on a slow one.
+   */
+  piecesPerRequest?: number;
+  /** a request silent for this long has failed (default 15 s) */
+  idleTimeoutMs?: number;
+  /**
+   * check and write pieces on a worker thread instead of the receiving one (default: for files of
+   * 16 MiB and more, where starting the thread pays off).
+   */
+  checkPiecesOffThread?: boolean;
+}
+
+type PartPlacement = Extract<Placement, { kind: 'part' }>;
+
+const STATE_SAVE_INTERVAL_MS = 2_000;
+/** below this, starting threads costs more than hashing on the receiving thread */
+const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
+
+/**
+ * Downloads one file from one or more sources into `<outputDir>/<name>.part`, verifying every
+ * piece against the piece root (when known) and the whole file against its SHA-256 before it gets
+ * its final name. Resumes a previous `.part`; never overwrites an existing file. Input errors
+ * throw InvalidDownloadRequestError; everything else ends in the outcome.
+ */
+export async function downloadFile(input: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadOutcome> {
+  const request = parseDownloadRequest(input);
+  await mkdir(request.outputDir, { recursive: true });
+  const placement = await placeDownload(request.outputDir, request.name, request.sha256, request.size);
+  const base = { sha256: request.sha256, sourcesUsed: [] as string[], badSources: [] as string[] };
+  if (placement.kind === 'complete') return { ...base, ok: true, bytes: 0, path: placement.path, alreadyComplete: true };
+  // Two downloads writing the same .part would corrupt each other: the second one waits its turn.
+  if (activeParts.has(placement.partPath)) return { ...base, ok: false, bytes: 0, path: null, reason: 'this file is already being downloaded into that folder' };
+  activeParts.add(placement.partPath);
+  try {
+    return await new Download(request, placement, options).run();
+  } finally {
+    activeParts.delete(placement.partPath);
+  }
+}
+
+const activeParts = new Set<string>();
+
+class Download {
+  private readonly sources: SourceState[];
+  private readonly signal: AbortSignal;
+  private readonly agent: Agent;
+  private readonly meter: ProgressMeter;
+  private handle?: FileHandle;
+  private digest?: FileDigest;
+  private writer?: PieceWriter;
+  private readonly buffers = new PieceBufferPool();
+  private digests?: Buffer[];
+  private scheduler!: PieceScheduler;
+  private bytesFetched = 0;
+  private contiguous = 0;
+  private fatal?: unknown;
+  private stateSaving = Promise.resolve();
+  private stateDirty = false;
+  private lastStateSave = Date.now();
+  private waiters: Array<() => void> = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly request: ValidDownloadRequest,
+    private readonly placement: PartPlacement,
+    private readonly options: DownloadOptions,
+  ) {
+    const policy = { maxConsecutiveFailures: options.maxConsecutiveFailures ?? 3, maxBusyWaitMs: options.maxBusyWaitMs ?? 300_000 };
+    this.sources = request.sources.map((source) => new SourceState(source, policy));
+    this.signal = options.signal ?? new AbortController().signal;
+    this.agent = new Agent({ keepAlive: true, maxSockets: this.requestsPerSource });
+    this.meter = new ProgressMeter(request.size);
+  }
+
+  private get requestsPerSource(): number {
+    return this.options.requestsPerSource ?? 2;
+  }
+
+  async run(): Promise<DownloadOutcome> {
+    const { size, pieceRoot } = this.request;
+    let have = new PieceSet(pieceCount(size));
+    let resumedBytes = 0;
+    const abortAll = () => this.sources.forEach((source) => source.controller.abort());
+    this.signal.addEventListener('abort', abortAll);
+    this.timer = setInterval(() => this.tick(), 250);
+    try {
+      const previous = this.placement.state;
+      if (!previous) await saveState(this.placement.statePath, this.state(have));
+      this.handle = await open(this.placement.partPath, previous ? 'r+' : 'w+');
+      await this.handle.truncate(size);
+      if (pieceRoot && have.total === 0) {
+        // An empty file has no pieces: its root is SHA-256 of nothing, nothing to ask a source.
+        if (pieceRoot !== pieceRootOf([])) return await this.failed('the piece root does not match an empty file', have);
+        this.digests = [];
+      } else if (pieceRoot) {
+        this.digests = digestsFromState(previous, pieceRoot, size) ?? (await fetchVerifiedDigests(this.sources, (source) => this.connect(source), { ...this.request, pieceRoot }));
+        if (!this.digests) return await this.failed(`no source sent a piece list matching the piece root: ${this.sourceReasons()}`, have);
+      }
+      if (previous) {
+        have = PieceSet.fromBase64(have.total, previous.done);
+        resumedBytes = await verifyHeldPieces(this.handle, have, size, this.digests);
+      }
+      this.scheduler = new PieceScheduler(have);
+      this.meter.start(resumedBytes);
+      this.digest = fileDigest(this.placement.partPath, size);
+      if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) this.writer = pieceWriter(this.placement.partPath);
+      this.advanceDigest();
+      await Promise.all(this.sources.flatMap((source) => Array.from({ length: this.requestsPerSource }, () => this.lane(source))));
+      if (this.fatal) throw this.fatal;
+      if (this.signal.aborted) return await this.failed('aborted', have, resumedBytes);
+      if (!have.complete) return await this.failed(`no source could deliver the rest: ${this.sourceReasons()}`, have, resumedBytes);
+      return await this.complete(resumedBytes);
+    } catch (error) {
+      return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
+    } finally {
+      clearInterval(this.timer);
+      this.signal.removeEventListener('abort', abortAll);
+      this.agent.destroy();
+      await this.digest?.cancel();
+      await this.writer?.close();
+      await this.handle?.close().catch(() => undefined);
+    }
+  }
+
+  /** One request at a time against one source, as long as there is work it can do. */
+  private async lane(source: SourceState): Promise<void> {
+    while (!this.scheduler.complete && !this.fatal && !this.signal.aborted && !source.dropped) {
+      const wait = source.waitMs();
+      if (wait > 0) {
+        await this.changeOrTimeout(wait);
+        continue;
+      }
+      const run = this.scheduler.claim(this.spanSize());
+      if (!run) {
+        // Everything left is in flight elsewhere; wake when a piece lands or is given back.
+        await this.changeOrTimeout(1000);
+        continue;
+      }
+      try {
+        await fetchSpan(this.connect(source), {
+          sha256: this.request.sha256,
+          size: this.request.size,
+          first: run[0]!,
+          count: run.length,
+          allocate: (length) => this.buffers.take(length),
+          onPiece: (index, data) => this.storePiece(source, index, data),
+        });
+        source.succeeded();
+      } catch (error) {
+        if (error instanceof SourceError && !this.signal.aborted) source.failed(error.failure);
+        else if (!this.signal.aborted && !source.controller.signal.aborted) this.fatal ??= error;
+      } finally {
+        this.scheduler.release(run);
+        this.notify();
+      }
+    }
+    this.notify();
+  }
+
+  /** Big requests while much is left (fewer round trips), single pieces near the end. */
+  private spanSize(): number {
+    const lanes = this.sources.filter((source) => !source.dropped).length * this.requestsPerSource;
+    const fairShare = Math.floor(this.scheduler.unclaimed / (2 * Math.max(1, lanes)));
+    return Math.max(1, Math.min(this.options.piecesPerRequest ?? 16, fairShare));
+  }
+
+  /**
+   * Checks and stores one piece. Bytes that fail their digest blame the source that sent them: it
+   * is dropped (its requests cancelled) and the piece goes back to the others.
+   */
+  private async storePiece(source: SourceState, index: number, data: Buffer): Promise<void> {
+    const { start, end } = pieceRange(index, this.request.size);
+    const expected = this.digests?.[index];
+    let ok: boolean;
+    if (expected && this.writer) {
+      // Large downloads: checked and written on the worker, so this thread keeps receiving.
+      const result = await this.writer.store(start, data, expected);
+      this.buffers.release(result.buffer);
+      ok = result.ok;
+    } else {
+      try {
+        ok = !expected || createHash('sha256').update(data).digest().equals(expected);
+        for (let written = 0; ok && written < data.length; ) {
+          written += (await this.handle!.write(data, written, data.length - written, start + written)).bytesWritten;
+        }
+      } finally {
+        this.buffers.release(data);
+      }
+    }
+    // Bytes that fail their digest are never written; the source that sent them is blamed and dropped.
+    if (!ok) return source.failed({ kind: 'bad-piece', index });
+    this.scheduler.done(index);
+    source.used = true;
+    this.bytesFetched += end - start;
+    this.meter.add(end - start);
+    this.stateDirty = true;
+    this.advanceDigest();
+  }
+
+  private advanceDigest(): void {
+    const have = this.scheduler.have;
+    const first = have.firstMissing(this.contiguous);
+    this.contiguous = first;
+    this.digest!.advance(first >= have.total ? this.request.size : pieceRange(first, this.request.size).start);
+  }
+
+  /** No more periodic sidecar saves: the sidecar is about to be removed or written one last time. */
+  private async settleState(): Promise<void> {
+    clearInterval(this.timer);
+    await this.stateSaving;
+  }
+
+  private async complete(resumedBytes: number): Promise<DownloadOutcome> {
+    await this.settleState();
+    await this.handle!.sync();
+    const actual = await this.digest!.finish(this.request.size);
+    if (actual !== this.request.sha256) {
+      await this.handle!.close();
+      await discardPart(this.placement);
+      // With verified pieces this means the index itself is inconsistent; without, any source may have lied.
+      return this.outcome(false, null, `the downloaded file's SHA-256 is ${actual}, not ${this.request.sha256}; discarded`, resumedBytes);
+    }
+    await this.handle!.close();
+    const path = await finalizePart(this.request.outputDir, this.placement);
+    this.emitProgress();
+    return this.outcome(true, path, undefined, resumedBytes);
+  }
+
+  private async failed(reason: string, have: PieceSet, resumedBytes = 0): Promise<DownloadOutcome> {
+    await this.settleState();
+    if (have.count === 0 && have.total > 0) {
+      // Nothing worth resuming: leave no empty .part behind.
+      await this.handle?.close().catch(() => undefined);
+      await discardPart(this.placement).catch(() => undefined);
+      return this.outcome(false, null, reason, resumedBytes);
+    }
+    // What was stored stays, with its sidecar, for the next attempt to resume.
+    await this.saveStateNow(have).catch(() => undefined);
+    return this.outcome(false, null, reason, resumedBytes);
+  }
+
+  private outcome(ok: boolean, path: string | null, reason: string | undefined, resumedBytes: number): DownloadOutcome {
+    return {
+      ok,
+      bytes: this.bytesFetched,
+      sha256: this.request.sha256,
+      path,
+      sourcesUsed: this.sources.filter((source) => source.used).map((source) => source.sessionId),
+      badSources: this.sources.filter((source) => source.bad).map((source) => source.sessionId),
+      ...(reason ? { reason } : {}),
+      ...(resumedBytes > 0 ? { resumedBytes } : {}),
+    };
+  }
+
+  private connect(source: SourceState): SourceConnection {
+    return {
+      url: source.source.url,
+      ticket: this.request.ticket,
+      agent: this.agent,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 15_000,
+      signal: AbortSignal.any([this.signal, source.controller.signal]),
+    };
+  }
+
+  private state(have: PieceSet): PartState {
+    const { sha256, size, pieceRoot } = this.request;
+    return { version: 1, sha256, size, pieceRoot, ...(this.digests ? { pieces: packDigests(this.digests) } : {}), done: have.toBase64() };
+  }
+
+  private saveStateNow(have: PieceSet): Promise<void> {
+    this.stateDirty = false;
+    this.lastStateSave = Date.now();
+    const state = this.state(have);
+    const saved = this.stateSaving.then(() => saveState(this.placement.statePath, state));
+    // Later saves run after this one whether it worked or not.
+    this.stateSaving = saved.catch(() => undefined);
+    return saved;
+  }
+
+  private tick(): void {
+    if (!this.scheduler) return;
+    this.emitProgress();
+    if (this.stateDirty && Date.now() - this.lastStateSave > STATE_SAVE_INTERVAL_MS) {
+      this.saveStateNow(this.scheduler.have).catch(() => undefined);
+    }
+  }
+
+  private emitProgress(): void {
+    const active = this.sources.filter((source) => !source.dropped && source.waitMs() === 0).length;
+    this.options.onProgress?.(this.meter.snapshot(active));
+  }
+
+  private sourceReasons(): string {
+    return this.sources.map((source) => `${source.sessionId}: ${source.reason ?? 'no answer'}`).join('; ') || 'no sources';
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private changeOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
