@@ -29,7 +29,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      const match = /(?:listening on|API\s+)(http:\/\/[\d.]+:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({

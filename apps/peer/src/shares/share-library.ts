@@ -42,7 +42,7 @@ export class ShareLibrary {
   private readonly hash: (absolutePath: string) => Promise<FileHashes>;
 
   private constructor(
-    private readonly options: ShareLibraryOptions,
+    private options: ShareLibraryOptions,
     private readonly cache: HashCache,
   ) {
     this.hash = options.hash ?? hashFile;
@@ -50,6 +50,11 @@ export class ShareLibrary {
 
   static async open(options: ShareLibraryOptions): Promise<ShareLibrary> {
     return new ShareLibrary(options, await HashCache.open(options.stateDir));
+  }
+
+  /** Changes the shared folders (`peerdex share` while the peer runs); the next scan uses them. */
+  setFolders(folders: string[]): void {
+    this.options = { ...this.options, folders: [...folders] };
   }
 
   /** The published entries, as last scanned or refreshed. */

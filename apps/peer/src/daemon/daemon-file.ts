@@ -1,0 +1,24 @@
+import type { PeerHome } from '../cli/peer-home.js';
+
+/** How CLI commands find the running daemon: written by `peerdex up`, removed when it stops. */
+export interface DaemonFile {
+  pid: number;
+  server: string;
+  controlUrl: string;
+  controlToken: string;
+  startedAt: string;
+}
+
+export const DAEMON_FILE = 'daemon.json';
+
+/** The running daemon for this home and server, if its process is alive. */
+export async function runningDaemon(home: PeerHome, server: string): Promise<DaemonFile | undefined> {
+  const daemon = await home.read<DaemonFile>(DAEMON_FILE);
+  if (!daemon || daemon.server !== server) return undefined;
+  try {
+    process.kill(daemon.pid, 0);
+    return daemon;
+  } catch {
+    return undefined; // a daemon that died without cleaning up
+  }
+}

@@ -1,0 +1,236 @@
+import { watch, type FSWatcher } from 'chokidar';
+import { join } from 'node:path';
+import type { FileEntry, PeerReady, TransferPush } from '#contracts';
+import type { CliContext } from '../cli/context.js';
+import { pushFile } from '../http/push-upload.js';
+import { PeerServer } from '../http/peer-server.js';
+import type { DownloadProgress } from '../transfer/download-request.js';
+import { TicketVerifier } from '../http/ticket-verifier.js';
+import { ShareLibrary } from '../shares/share-library.js';
+import { ControlServer, type DaemonStatus } from './control-server.js';
+import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
+import { type Broker, fetchFile } from './fetch-file.js';
+import { PeerConnection } from './peer-connection.js';
+import { listDelta, shareDigest } from './share-digest.js';
+
+export interface DaemonOptions {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  uploadSlots: number;
+  uploadBytesPerSecond?: number;
+  log: (line: string) => void;
+}
+
+/** Changes on disk are gathered for this long before one rescan and one share:delta. */
+const SETTLE_MS = 1_000;
+/** A firewalled source may start its upload before we registered the push: it retries briefly. */
+const PUSH_ATTEMPTS = 5;
+
+/**
+ * `peerdex up`: the peer itself. Hashes and serves the shared folders, keeps a session with the
+ * directory (publishing the list, then changes as files come and go), uploads to others on
+ * request (and by push when asked), and downloads for the CLI through its control endpoint.
+ */
+export class PeerDaemon {
+  private library!: ShareLibrary;
+  private server!: PeerServer;
+  private connection!: PeerConnection;
+  private control!: ControlServer;
+  private watcher: FSWatcher | undefined;
+  private published: FileEntry[] = [];
+  private shares: string[] = [];
+  private ready: PeerReady | undefined;
+  private endpoint = '';
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private rescanning: Promise<void> = Promise.resolve();
+  private downloads = 0;
+  private stopped: (reason: { code: number; message: string }) => void = () => undefined;
+  readonly finished: Promise<{ code: number; message: string }>;
+
+  constructor(
+    private readonly context: CliContext,
+    private readonly options: DaemonOptions,
+  ) {
+    this.finished = new Promise((resolve) => (this.stopped = resolve));
+  }
+
+  async start(): Promise<void> {
+    const { client, home } = this.context;
+    const credentials = await client.freshCredentials();
+    this.shares = (await home.config()).shares;
+    if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
+    this.library = await ShareLibrary.open({ folders: this.shares, stateDir: home.stateDir });
+    await this.scan();
+
+    let keys: Awaited<ReturnType<typeof client.ticketKeys>> | undefined;
+    const tickets = new TicketVerifier({ keys: async ({ refresh }) => (keys = !keys || refresh ? await client.ticketKeys() : keys) });
+    this.server = new PeerServer({
+      catalogue: this.library.catalogue,
+      tickets,
+      sessionId: () => this.ready?.sessionId,
+      uploadSlots: this.options.uploadSlots,
+      uploadBytesPerSecond: this.options.uploadBytesPerSecond,
+      onStaleFile: () => this.scheduleRescan(),
+    });
+    this.endpoint = await this.server.listen(this.options.port, this.options.host);
+    const port = Number(new URL(this.endpoint).port);
+    this.options.log(`Serving shared files on ${this.endpoint}`);
+
+    this.connection = new PeerConnection(
+      this.context.server,
+      client,
+      () => ({ ...(this.options.publicUrl ? { url: this.options.publicUrl } : { port }), shareDigest: shareDigest(this.published) }),
+      {
+        ready: (ready) => void this.onReady(ready),
+        push: (push) => void this.onPush(push),
+        ended: (reason) => void this.stop(1, `The server ended this session: ${reason}`),
+        refused: (message) => void this.stop(1, `The server refused the connection: ${message}`),
+        disconnected: (reason) => {
+          this.ready = undefined;
+          this.options.log(`Disconnected from ${this.context.server} (${reason}); reconnecting`);
+        },
+        log: this.options.log,
+      },
+    );
+
+    this.control = new ControlServer({ status: () => this.status(credentials.username), download: (sha256, outputDir, onProgress) => this.download(sha256, outputDir, onProgress) });
+    const daemonFile: DaemonFile = {
+      pid: process.pid,
+      server: this.context.server,
+      controlUrl: await this.control.listen(),
+      controlToken: this.control.token,
+      startedAt: new Date().toISOString(),
+    };
+    await home.write(DAEMON_FILE, daemonFile);
+    this.watchShares();
+  }
+
+  async stop(code = 0, message = 'Stopped'): Promise<void> {
+    clearTimeout(this.rescanTimer);
+    this.connection?.close();
+    await this.watcher?.close();
+    await this.control?.close();
+    await this.server?.close();
+    await this.context.home.remove(DAEMON_FILE);
+    this.stopped({ code, message });
+  }
+
+  private async onReady(ready: PeerReady): Promise<void> {
+    this.ready = ready;
+    const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
+    this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
+    if (ready.shareListRestored) {
+      this.options.log(`The server still had your list of ${ready.fileCount} files; nothing to resend`);
+      return;
+    }
+    await this.publishAll();
+  }
+
+  private async publishAll(): Promise<void> {
+    try {
+      const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
+      this.options.log(`Published ${fileCount} files${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
+    } catch (error) {
+      this.options.log(`Publishing failed (${(error as Error).message}); the next connection retries`);
+      this.connection.socket.disconnect().connect();
+    }
+  }
+
+  private async onPush(push: TransferPush): Promise<void> {
+    this.options.log(`${push.downloader} cannot reach you; pushing ${push.sha256.slice(0, 12)}… to them`);
+    for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
+      const result = await pushFile(
+        { ticket: push.ticket, targetUrl: push.targetUrl, sha256: push.sha256 },
+        { catalogue: this.library.catalogue, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
+      ).catch((error: Error) => ({ ok: false, status: 0, bytes: 0, reason: error.message }));
+      if (result.ok) return this.options.log(`Pushed ${result.bytes} bytes to ${push.downloader}`);
+      if (result.status !== 404 || attempt === PUSH_ATTEMPTS) return this.options.log(`Push to ${push.downloader} failed: ${result.reason ?? result.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt)); // the receiver has not registered it yet
+    }
+  }
+
+  private async download(sha256: string, outputDir: string, onProgress: (progress: DownloadProgress) => void) {
+    const broker: Broker = {
+      requestGrant: (hash) => this.connection.call('transfer:request', { sha256: hash }),
+      report: (report) => this.connection.call('transfer:report', report),
+    };
+    if (!this.ready) throw new Error(`Not connected to ${this.context.server} right now; try again in a moment`);
+    this.downloads++;
+    try {
+      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress });
+    } finally {
+      this.downloads--;
+    }
+  }
+
+  private status(username: string): DaemonStatus {
+    return {
+      server: this.context.server,
+      username,
+      connected: this.ready !== undefined,
+      sessionId: this.ready?.sessionId ?? null,
+      address: this.ready?.address ?? null,
+      firewalled: this.ready?.firewalled ?? null,
+      endpoint: this.endpoint,
+      shares: this.shares,
+      files: this.published.length,
+      bytes: this.published.reduce((sum, entry) => sum + entry.size, 0),
+      uploadsInProgress: this.server.slots.inUse,
+      downloadsInProgress: this.downloads,
+    };
+  }
+
+  private async scan(): Promise<void> {
+    const report = await this.library.scan();
+    this.published = report.entries;
+    this.options.log(
+      `Sharing ${report.entries.length} files (${report.hashed} hashed, ${report.fromCache} unchanged)` +
+        (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
+    );
+  }
+
+  /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
+  private watchShares(): void {
+    const configFile = join(this.context.home.dir, 'config.json');
+    this.watcher = watch([...this.shares, configFile], { ignoreInitial: true, persistent: true });
+    this.watcher.on('all', (_event, path) => {
+      if (path === configFile) void this.reloadShares();
+      else this.scheduleRescan();
+    });
+    this.watcher.on('error', (error) => this.options.log(`Watching the shared folders failed: ${(error as Error).message}`));
+  }
+
+  private async reloadShares(): Promise<void> {
+    const shares = (await this.context.home.config()).shares;
+    if (JSON.stringify(shares) === JSON.stringify(this.shares)) return;
+    const added = shares.filter((share) => !this.shares.includes(share));
+    const removed = this.shares.filter((share) => !shares.includes(share));
+    this.shares = shares;
+    if (added.length) this.watcher?.add(added);
+    if (removed.length) this.watcher?.unwatch(removed);
+    this.library.setFolders(shares);
+    this.options.log(`Shared folders changed: ${added.length} added, ${removed.length} removed`);
+    this.scheduleRescan(0);
+  }
+
+  private scheduleRescan(delay = SETTLE_MS): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanning = this.rescanning.then(() => this.rescan()).catch((error: Error) => this.options.log(`Rescan failed: ${error.message}`));
+    }, delay);
+  }
+
+  /** Rescans (unchanged files come from the hash cache) and sends what changed as one delta. */
+  private async rescan(): Promise<void> {
+    const before = this.published;
+    const report = await this.library.scan();
+    this.published = report.entries;
+    const { added, removed } = listDelta(before, this.published);
+    if (added.length === 0 && removed.length === 0) return;
+    this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);
+    if (!this.ready) return; // the next connection publishes the whole list anyway
+    const rejected = await this.connection.update(added, removed, shareDigest(this.published));
+    if (rejected.length) this.options.log(`${rejected.length} changed files refused, e.g. ${rejected[0]!.reason}`);
+  }
+}

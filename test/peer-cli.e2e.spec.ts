@@ -1,0 +1,236 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from './support/database.js';
+import { httpClient } from './support/http.js';
+import { CliUser, type RunningCommand } from './support/peer-cli.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
+
+const MB = 1024 * 1024;
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const fileHash = async (path: string) => sha256(await readFile(path));
+
+/**
+ * The whole product with real processes: the built server, and `peerdex` peers (daemons and
+ * one-shot commands), each with its own home, talking over real sockets and real HTTP.
+ */
+describe('peers sharing, searching and downloading directly from each other', { timeout: 180_000 }, () => {
+  let server: ServerProcess;
+  let alice: CliUser, bob: CliUser, carol: CliUser, dave: CliUser;
+  let aliceShare: string, carolShare: string, daveShare: string;
+  let big: Buffer;
+  const daemons: RunningCommand[] = [];
+
+  async function up(user: CliUser, args: string[] = []): Promise<RunningCommand> {
+    const daemon = user.spawn(['up', '--port', '0', '--host', '127.0.0.1', ...args]);
+    daemons.push(daemon);
+    await daemon.waitFor(/Published \d+ files|nothing to resend/);
+    return daemon;
+  }
+
+  async function searchJson(user: CliUser, words: string[], extra: string[] = []) {
+    const result = await user.run(['search', ...words, '--json', ...extra]);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { results: Array<{ sha256: string; name: string; size: number; sourceCount: number }> };
+  }
+
+  beforeAll(async () => {
+    server = await startServerProcess({
+      DATABASE_URL: await createTestDatabase(),
+      JWT_SECRET: 'peer-cli-test-secret-long-enough-for-hs256',
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_PER_IP: '1000',
+      PEER_PROBE_TIMEOUT: '500ms',
+    });
+    [alice, bob, carol, dave] = await Promise.all([1, 2, 3, 4].map(() => CliUser.create(server.baseUrl)));
+    for (const [user, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol'], [dave, 'dave']] as const) await user.register(name);
+
+    big = randomBytes(50 * MB);
+    aliceShare = await mkdtemp(join(tmpdir(), 'alice-share-'));
+    await mkdir(join(aliceShare, 'Music/Sigur Rós/Ágætis byrjun'), { recursive: true });
+    await writeFile(join(aliceShare, 'Music/Sigur Rós/Ágætis byrjun/01 Intro.ogg'), 'intro bytes');
+    await writeFile(join(aliceShare, 'Music/Sigur Rós/Svefn-g-englar.ogg'), 'svefn bytes');
+    await writeFile(join(aliceShare, 'empty.txt'), '');
+    await writeFile(join(aliceShare, 'Big Archive.zip'), big);
+    carolShare = await mkdtemp(join(tmpdir(), 'carol-share-'));
+    await writeFile(join(carolShare, 'big-copy.zip'), big);
+    daveShare = await mkdtemp(join(tmpdir(), 'dave-share-'));
+    await writeFile(join(daveShare, 'Behind The Wall.flac'), 'firewalled bytes');
+
+    expect((await alice.run(['share', aliceShare])).code).toBe(0);
+    expect((await carol.run(['share', carolShare])).code).toBe(0);
+    expect((await dave.run(['share', daveShare])).code).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(daemons.map((daemon) => daemon.stop()));
+    await server?.stop();
+  });
+
+  it('shares nested folders with non-ASCII names and an empty file; another user finds and fetches them intact', async () => {
+    const aliceUp = await up(alice);
+    expect(aliceUp.output).toMatch(/Sharing 4 files \(4 hashed, 0 unchanged\)/);
+
+    const found = await searchJson(bob, ['agaetis']);
+    expect(found.results).toEqual([]); // folder names are not searched; file names are
+    const intro = await searchJson(bob, ['intro', 'ogg']);
+    expect(intro.results.map((result) => result.name)).toEqual(['01 Intro.ogg']);
+    const sigur = await searchJson(bob, ['svefn']);
+    expect(sigur.results.map((result) => result.name)).toEqual(['Svefn-g-englar.ogg']);
+
+    const out = await mkdtemp(join(tmpdir(), 'bob-downloads-'));
+    const got = await bob.run(['get', '1', '--out', out, '--json']);
+    expect(got.code, got.stderr).toBe(0);
+    const outcome = JSON.parse(got.stdout);
+    expect(outcome).toMatchObject({ ok: true, name: 'Svefn-g-englar.ogg', bytes: 11, mode: 'direct' });
+    expect(await readFile(join(out, 'Svefn-g-englar.ogg'), 'utf8')).toBe('svefn bytes');
+
+    await searchJson(bob, ['empty']);
+    const empty = await bob.run(['get', '1', '--out', out]);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect((await stat(join(out, 'empty.txt'))).size).toBe(0);
+
+    // A second get of a complete file does not download again.
+    const again = await bob.run(['get', sha256(Buffer.from('svefn bytes')), '--out', out, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, alreadyComplete: true, bytes: 0 });
+  });
+
+  it('fetches a 50 MB file from two sources at once; when one dies mid-way the other finishes it', async () => {
+    await up(carol, ['--max-upload-rate', '6MB']);
+    const restarted = daemons.shift()!; // alice's daemon from the previous test
+    await restarted.stop();
+    const aliceUp = await up(alice, ['--max-upload-rate', '6MB']);
+    expect(aliceUp.output).toMatch(/nothing to resend|Sharing 4 files \(0 hashed, 4 unchanged\)/);
+
+    const [result] = (await searchJson(bob, ['big', 'archive'])).results;
+    expect(result).toMatchObject({ sha256: sha256(big), sourceCount: 2, size: 50 * MB });
+
+    const out = await mkdtemp(join(tmpdir(), 'bob-big-'));
+    const download = bob.spawn(['get', sha256(big), '--out', out, '--json']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await aliceUp.stop('SIGKILL'); // the source vanishes without a goodbye
+    expect(await download.exited, download.output).toBe(0);
+    const outcome = JSON.parse(download.output.split('\n').find((line) => line.startsWith('{'))!);
+    expect(outcome.ok).toBe(true);
+    expect(await fileHash(join(out, 'big-copy.zip'))).toBe(sha256(big));
+  });
+
+  it('resumes an interrupted download from what it already verified', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bob-resume-'));
+    const first = bob.spawn(['get', sha256(big), '--out', out, '--json']);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await first.stop('SIGKILL');
+    const partial = (await stat(join(out, 'big-copy.zip.part'))).size;
+    expect(partial).toBeGreaterThan(0);
+
+    const second = await bob.run(['get', sha256(big), '--out', out, '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    const outcome = JSON.parse(second.stdout);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.resumedBytes).toBeGreaterThan(0);
+    expect(outcome.bytes + outcome.resumedBytes).toBe(50 * MB);
+    expect(await fileHash(join(out, 'big-copy.zip'))).toBe(sha256(big));
+  });
+
+  it('catches a source that serves corrupt bytes, blames it and completes from a good one', async () => {
+    // Alice's copy rots on disk behind the peer's back: same size, same mtime, different bytes
+    // (the start of every piece, so whichever pieces she is asked for are bad).
+    const path = join(aliceShare, 'Big Archive.zip');
+    const { mtimeNs } = await stat(path, { bigint: true });
+    const rotten = Buffer.from(big);
+    for (let offset = 0; offset < rotten.length; offset += MB) rotten.fill(0, offset, offset + 1024);
+    await writeFile(path, rotten);
+    // Restore the modification time to the nanosecond (fs.utimes takes float seconds and loses the
+    // last digits), so nothing tells the peer its copy changed.
+    const seconds = `${mtimeNs / 1_000_000_000n}.${String(mtimeNs % 1_000_000_000n).padStart(9, '0')}`;
+    execFileSync('touch', ['-m', '-d', `@${seconds}`, path]);
+    expect((await stat(path, { bigint: true })).mtimeNs).toBe(mtimeNs);
+    await up(alice, ['--max-upload-rate', '20MB']);
+
+    const out = await mkdtemp(join(tmpdir(), 'bob-corrupt-'));
+    const got = await bob.run(['get', sha256(big), '--out', out, '--json']);
+    expect(got.code, got.stderr).toBe(0);
+    const outcome = JSON.parse(got.stdout);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.badSources).toHaveLength(1);
+    expect(await fileHash(join(out, 'big-copy.zip'))).toBe(sha256(big));
+  });
+
+  it('delivers from a firewalled uploader by push to a reachable downloader', async () => {
+    const daveUp = await up(dave, ['--public-url', 'http://127.0.0.1:9']);
+    expect(daveUp.output).toMatch(/firewalled/);
+    const bobUp = await up(bob);
+    const out = await mkdtemp(join(tmpdir(), 'bob-push-'));
+    const [result] = (await searchJson(bob, ['behind', 'wall'])).results;
+    const got = await bob.run(['get', result!.sha256, '--out', out, '--json']);
+    expect(got.code, got.stderr).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ ok: true, mode: 'push' });
+    expect(await readFile(join(out, 'Behind The Wall.flac'), 'utf8')).toBe('firewalled bytes');
+    await daveUp.waitFor(/Pushed 16 bytes to bob/);
+    await bobUp.stop();
+  });
+
+  it('refuses requests without a valid ticket and path tricks on a peer endpoint', async () => {
+    const carolStatus = JSON.parse((await carol.run(['status', '--json'])).stdout);
+    const endpoint = carolStatus.peer.endpoint as string;
+    const noTicket = await fetch(`${endpoint}/files/${sha256(big)}`);
+    expect(noTicket.status).toBe(401);
+    const forged = await fetch(`${endpoint}/files/${sha256(big)}`, { headers: { authorization: 'Bearer not.a.ticket' } });
+    expect(forged.status).toBe(401);
+    for (const trick of ['/files/..%2F..%2Fetc%2Fpasswd', '/files/../../etc/passwd', `/files/${sha256(big)}%2F..`]) {
+      expect((await fetch(`${endpoint}${trick}`)).status, trick).toBe(404);
+    }
+    // A ticket for another file is refused too.
+    const token = await httpClient(server.baseUrl).post('/api/v1/auth/login', { username: 'bob', password: 'bob-password' });
+    const ticket = await httpClient(server.baseUrl).post('/api/v1/transfers', { sha256: sha256(Buffer.from('svefn bytes')) }, { token: token.body.accessToken });
+    const wrongFile = await fetch(`${endpoint}/files/${sha256(big)}`, { headers: { authorization: `Bearer ${ticket.body.ticket}` } });
+    expect([401, 403]).toContain(wrongFile.status);
+  });
+
+  it('withdraws a file edited after hashing from the index instead of serving it under its old hash', async () => {
+    const api = httpClient(server.baseUrl);
+    const token = (await api.post('/api/v1/auth/login', { username: 'bob', password: 'bob-password' })).body.accessToken;
+    const carolServes = async () => {
+      const details = await api.get(`/api/v1/files/${sha256(big)}`, { token });
+      return details.status === 200 && details.body.sources.some((source: { username: string }) => source.username === 'carol');
+    };
+    expect(await carolServes()).toBe(true);
+    await writeFile(join(carolShare, 'big-copy.zip'), 'now something else entirely');
+    const started = Date.now();
+    while (await carolServes()) {
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await api.get(`/api/v1/files/${sha256(Buffer.from('now something else entirely'))}`, { token })).status).toBe(200);
+  });
+
+  it('answers usage errors with exit code 2 and a message, failures with 1', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['search'], /missing required argument 'words'/],
+      [['search', 'creep', '--limit', '9000'], /--limit must be a whole number from 1 to 500/],
+      [['search', 'creep', '--min-size', 'lots'], /--min-size must be a size like/],
+      [['search', 'creep', '--type', 'movies'], /--type must be one of/],
+      [['get', 'not-a-hash'], /must be a sha256 or a number/],
+      [['get', '999'], /there is no #999|no previous search/],
+      [['up', '--port', '70000'], /--port must be a whole number from 0 to 65535/],
+      [['register', 'x'], /username must be 3 to 32 characters/],
+      [['share', '/no/such/folder'], /no such folder/],
+      [['report', 'bob'], /required option '--reason <text>'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await bob.run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+    }
+    const failure = await bob.run(['get', '0'.repeat(64)]);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(/^peerdex: No online peer shares 0{64}\n$/);
+    const signedOut = await (await CliUser.create(server.baseUrl)).run(['whoami']);
+    expect(signedOut.code).toBe(1);
+    expect(signedOut.stderr).toMatch(/Not signed in to .*peerdex login/);
+  });
+});

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PEERDEX_BIN = fileURLToPath(new URL('../../apps/peer/bin/peerdex.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One user of the `peerdex` command: their own PEERDEX_HOME, talking to one server. */
+export class CliUser {
+  private constructor(
+    readonly home: string,
+    readonly server: string,
+  ) {}
+
+  static async create(server: string): Promise<CliUser> {
+    return new CliUser(await mkdtemp(join(tmpdir(), 'peerdex-home-')), server);
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return { ...process.env, PEERDEX_HOME: this.home, PEERDEX_SERVER: this.server, PEERDEX_PASSWORD: '' };
+  }
+
+  /** Runs a command to completion (the built client, as `npx peerdex` runs it). */
+  run(args: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+    const child = spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    return collect(child, options.stdin, options.timeoutMs ?? 60_000);
+  }
+
+  /** Starts a command that keeps running (`up`, or a `get` to interrupt). */
+  spawn(args: string[]): RunningCommand {
+    return new RunningCommand(spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  async register(username: string): Promise<void> {
+    const result = await this.run(['register', username, '--password-stdin'], { stdin: `${username}-password\n` });
+    if (result.code !== 0) throw new Error(`register ${username}: ${result.stderr}`);
+  }
+}
+
+export class RunningCommand {
+  output = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Resolves with the first match of `pattern` in the output; rejects if the process exits first. */
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+    const started = Date.now();
+    for (;;) {
+      const match = pattern.exec(this.output);
+      if (match) return match;
+      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${pattern}:\n${this.output}`);
+      if (Date.now() - started > timeoutMs) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+function collect(child: ChildProcess, stdin: string | undefined, timeoutMs: number): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin!.end(stdin ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
