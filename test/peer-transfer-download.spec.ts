@@ -223,6 +223,24 @@ describe('downloader', () => {
     expect(await readdir(input.outputDir)).toEqual([input.name]);
   });
 
+  it('resumes a large download, whose pieces are checked and hashed off the receiving thread', async () => {
+    const large = randomBytes(24 * PIECE_SIZE + 3);
+    const files = { 'large.bin': large };
+    const slow = await source({ uploadBytesPerSecond: 8 * PIECE_SIZE }, files);
+    const pieceRootOfLarge = slow.library.entries()[0]!.pieceRoot!;
+    const input = await request([slow], { sha256: sha256(large), size: large.length, pieceRoot: pieceRootOfLarge, name: 'large.bin', ticket: await authority.issue({ sha: sha256(large), src: [slow.sessionId] }) });
+    const controller = new AbortController();
+    const first = await downloadFile(input, { signal: controller.signal, onProgress: (update) => update.bytesDone >= 6 * PIECE_SIZE && controller.abort() });
+    expect(first).toMatchObject({ ok: false, reason: 'aborted' });
+
+    const fast = await source({}, files);
+    const second = await downloadFile({ ...input, sources: [{ sessionId: fast.sessionId, url: fast.url }], ticket: await authority.issue({ sha: sha256(large), src: [fast.sessionId] }) });
+    expect(second.ok).toBe(true);
+    expect(second.resumedBytes).toBeGreaterThanOrEqual(6 * PIECE_SIZE);
+    expect(requestedBytes(fast)).toBe(large.length - second.resumedBytes!);
+    expect((await readFile(second.path!)).equals(large)).toBe(true);
+  });
+
   it('re-verifies a resumed .part and refetches pieces that went bad on disk', async () => {
     const slow = await source({ uploadBytesPerSecond: 4 * PIECE_SIZE });
     const input = await request([slow]);

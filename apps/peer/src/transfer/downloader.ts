@@ -28,8 +28,8 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
   /** a request silent for this long has failed (default 15 s) */
   idleTimeoutMs?: number;
   /**
-   * check and write pieces on a worker thread instead of the receiving one (default: for files of
-   * 16 MiB and more, where starting the thread pays off).
+   * check, write and hash pieces on a worker thread instead of the receiving one (default: for
+   * files of 16 MiB and more, with piece digests, where starting the thread pays off).
    */
   checkPiecesOffThread?: boolean;
 }
@@ -63,6 +63,17 @@ export async function downloadFile(input: DownloadRequest, options: DownloadOpti
 }
 
 const activeParts = new Set<string>();
+
+/** [start, length] of every piece held. */
+function storedRanges(have: PieceSet, size: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let index = 0; index < have.total; index++) {
+    if (!have.has(index)) continue;
+    const { start, end } = pieceRange(index, size);
+    ranges.push([start, end - start]);
+  }
+  return ranges;
+}
 
 class Download {
   private readonly sources: SourceState[];
@@ -126,8 +137,13 @@ class Download {
       }
       this.scheduler = new PieceScheduler(have);
       this.meter.start(resumedBytes);
-      this.digest = fileDigest(this.placement.partPath, size);
-      if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) this.writer = pieceWriter(this.placement.partPath);
+      if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) {
+        this.writer = pieceWriter(this.placement.partPath, (buffer) => this.buffers.release(buffer));
+        this.writer.alreadyStored(storedRanges(have, size));
+        this.digest = { advance: () => undefined, finish: (bytes) => this.writer!.finish(bytes), cancel: async () => undefined };
+      } else {
+        this.digest = fileDigest(this.placement.partPath, size);
+      }
       this.advanceDigest();
       await Promise.all(this.sources.flatMap((source) => Array.from({ length: this.requestsPerSource }, () => this.lane(source))));
       if (this.fatal) throw this.fatal;
@@ -197,10 +213,8 @@ class Download {
     const expected = this.digests?.[index];
     let ok: boolean;
     if (expected && this.writer) {
-      // Large downloads: checked and written on the worker, so this thread keeps receiving.
-      const result = await this.writer.store(start, data, expected);
-      this.buffers.release(result.buffer);
-      ok = result.ok;
+      // Large downloads: checked, written and hashed on the worker, so this thread keeps receiving.
+      ok = await this.writer.store(start, data, expected);
     } else {
       try {
         ok = !expected || createHash('sha256').update(data).digest().equals(expected);
