@@ -75,8 +75,9 @@ describe('the share index and search, with three real peers', () => {
     expect((await names(bobPeer, { q: 'radio', type: 'image' }))).toEqual(['radiohead.jpg']);
     expect(await names(bobPeer, { q: 'matrix', minSize: 1_000_000_000 })).toEqual(['The Matrix 1999 1080p.mkv']);
     expect(await names(bobPeer, { q: 'matrix', maxSize: 1_000_000_000 })).toEqual([]);
-    expect(await names(bobPeer, { q: 'creep', minSize: 5, maxSize: 5 })).toEqual(['02 - Creep.mp3']);
-    expect(await names(bobPeer, { q: 'creep -live' })).toEqual(['02 - Creep.mp3']);
+    // Three peers share this content under three names; the result shows one of them.
+    expect((await search(bobPeer, { q: 'creep', minSize: 5, maxSize: 5 })).results.map((r) => r.sha256)).toEqual([sha256Hex('creep')]);
+    expect((await search(bobPeer, { q: 'creep -live' })).results.map((r) => r.sha256)).toEqual([sha256Hex('creep')]);
     expect(await names(bobPeer, { q: 'radio -radiohead -ga' })).toEqual(['Radio Manual.pdf']);
     // An exclusion matches like a search word: whole words and word prefixes, not inner parts.
     expect(await names(bobPeer, { q: 'radio -head -ga -manual' })).toEqual(['Radiohead - Creep.mp3', 'radiohead.jpg']);
@@ -161,6 +162,26 @@ describe('the share index and search, with three real peers', () => {
     expect(badPayload).toMatchObject({ ok: false, error: { statusCode: 400, message: 'files: must be an array' } });
     const tooMany = await peer.call('share:sync', { files: Array.from({ length: 5001 }, () => ({})), final: false });
     expect(tooMany).toMatchObject({ ok: false, error: { message: 'files: must hold at most 5000 entries per batch' } });
+    peer.close();
+  });
+
+  it('refuses blocklisted files at publish, by hash and by name pattern, and keeps them out of results', async () => {
+    const admin = (await http.post('/api/v1/auth/login', { username: 'admin', password: 'admin-password' })).body.accessToken;
+    expect((await http.post('/api/v1/admin/blocklist', { pattern: '*.exe', reason: 'no executables' }, { token: admin })).status).toBe(201);
+    expect((await http.post('/api/v1/admin/blocklist', { sha256: sha256Hex('known bad'), reason: 'known malware' }, { token: admin })).status).toBe(201);
+    const mallory = await registerUser(http, 'mallory');
+    const peer = await connectPeer(server.baseUrl, { token: mallory.accessToken });
+    const ack = await peer.ok('share:sync', {
+      files: [entry('w/Setup.EXE', 'installer'), entry('w/Renamed Bad.zip', 'known bad'), entry('w/Fine Thing.zip', 'fine')],
+      final: false,
+    });
+    expect(ack.rejected).toEqual([
+      { index: 0, reason: 'blocked: no executables' },
+      { index: 1, reason: 'blocked: known malware' },
+    ]);
+    await peer.ok('share:sync', { files: [], final: true });
+    expect(await names(bobPeer, { q: 'setup' })).toEqual([]);
+    expect(await names(bobPeer, { q: 'fine thing' })).toEqual(['Fine Thing.zip']);
     peer.close();
   });
 
@@ -267,5 +288,39 @@ describe('search rate limit', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await peer.call('search', { q: 'anything' })).toMatchObject({ ok: false, error: { statusCode: 429, message: expect.stringMatching(/Too many searches/) } });
     peer.close();
+  });
+});
+
+describe('the ranking cache', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ SEARCH_CACHE_TTL: '1500ms' });
+  });
+  afterAll(() => server.close());
+
+  it('reuses a ranking for its TTL but never shows a source that left', async () => {
+    const http = httpClient(server.baseUrl);
+    const [first, second, searcherAccount] = [await registerUser(http, 'cachedone'), await registerUser(http, 'cachedtwo'), await registerUser(http, 'cachewatch')];
+    const one = await connectPeer(server.baseUrl, { token: first.accessToken });
+    const searcher = await connectPeer(server.baseUrl, { token: searcherAccount.accessToken });
+    await one.ok('share:sync', { files: [entry('c/Cached Tune.mp3', 'cached tune')], final: true });
+    const names = async () => ((await searcher.ok('search', { q: 'cached' })).results as Array<{ name: string }>).map((r) => r.name).sort();
+    expect(await names()).toEqual(['Cached Tune.mp3']);
+
+    // Published meanwhile: not in the reused ranking yet, there once it expires.
+    const two = await connectPeer(server.baseUrl, { token: second.accessToken });
+    await two.ok('share:sync', { files: [entry('c/Cached Other.mp3', 'cached other')], final: true });
+    expect(await names()).toEqual(['Cached Tune.mp3']);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(await names()).toEqual(['Cached Other.mp3', 'Cached Tune.mp3']);
+
+    // A source that leaves is gone from the very next search, ranking reused or not.
+    const left = new Promise((resolve) => one.socket.once('disconnect', resolve));
+    one.close();
+    await left;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await names()).toEqual(['Cached Other.mp3']);
+    for (const peer of [two, searcher]) peer.close();
   });
 });

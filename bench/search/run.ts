@@ -151,7 +151,7 @@ try {
     settings: [
       `corpus: ${options.files.toLocaleString('en')} files over ${options.sessions.toLocaleString('en')} online sessions (seed "${options.seed}"); a mix of ${queries.length} queries, ${pages.withCursor} of them second pages`,
       `${shape.concurrency} concurrent searches${rawOnly ? '' : ` over ${sockets} peer sockets (websocket transport)`}; ${rounds} rounds × ${shape.durationMs / 1000} s per transport after ${warmupMs / 1000} s of warm-up, transports interleaved`,
-      `server DATABASE_POOL_SIZE=${poolSize}, raw pool ${poolSize + 2} connections`,
+      `server SEARCH_CACHE_TTL=${process.env.SEARCH_CACHE_TTL ?? '5s (the default)'}: a node reuses a query's ranking that long, sources are always read fresh (the raw baseline never reuses); server DATABASE_POOL_SIZE=${poolSize}, raw pool ${poolSize + 2} connections`,
       `raw SQL: ${SEARCH_SQL.label}`,
     ],
     transports: transports.map((t) => ({ name: t.name, measurement: merge(measured.get(t.name)!) })),

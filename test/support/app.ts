@@ -32,6 +32,8 @@ export async function startTestServer(
     PEERDEX_DATA_DIR: await mkdtemp(join(tmpdir(), 'peerdex-test-data-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_PASSWORD: 'admin-password',
+    // Tests publish and search right after; a reused ranking would hide what was just published.
+    SEARCH_CACHE_TTL: '0',
     ...env,
   });
   const logger = createRootLogger(config.logLevel, options.logs);

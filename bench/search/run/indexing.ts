@@ -20,9 +20,10 @@ export function toEntries(files: LibraryFile[]): FileEntry[] {
 }
 
 /**
- * A real peer publishes a whole list with share:sync in batches of MAX_SHARE_BATCH, each sent
- * after the previous one's acknowledgement (as the CLI does), the last with final: true. Then
- * one search (retried for up to 5 s) must find a file only this list holds.
+ * A real peer publishes a whole list with share:sync in batches of MAX_SHARE_BATCH, all sent at
+ * once as the `peerdex` client does (the server processes one session's batches in order), the
+ * last with final: true; the time runs to the final batch's acknowledgement. Then one search
+ * (retried for up to 5 s) must find a file only this list holds.
  */
 export async function indexList(peer: ConnectedPeer, searcher: ConnectedPeer, files: LibraryFile[]): Promise<IndexingResult> {
   const entries = toEntries(files);
@@ -33,8 +34,10 @@ export async function indexList(peer: ConnectedPeer, searcher: ConnectedPeer, fi
   let rejected = 0;
   let fileCount: number | undefined;
   const started = performance.now();
-  for (const [index, batch] of batches.entries()) {
-    const result = await request(peer.socket, 'share:sync', { files: batch, final: index === batches.length - 1 }, 120_000);
+  const results = await Promise.all(
+    batches.map((batch, index) => request(peer.socket, 'share:sync', { files: batch, final: index === batches.length - 1 }, 120_000)),
+  );
+  for (const result of results) {
     rejected += result.rejected.length;
     fileCount = result.fileCount ?? fileCount;
   }

@@ -83,7 +83,7 @@ describe('the search benchmark harness on a seeded database', () => {
       let cursor: string | undefined;
       do {
         const query = SearchQuerySchema.parse({ ...input, limit: 500, ...(cursor ? { cursor } : {}) });
-        const page = await runSearch(unbounded, query, parseSearchWords(query.q), 1_000_000);
+        const page = await runSearch(unbounded, query, parseSearchWords(query.q), { candidates: 1_000_000 });
         found.push(...page.results);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

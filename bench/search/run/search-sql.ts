@@ -4,7 +4,7 @@ import { parseSearchWords, runSearch, type SearchStore } from '../../../apps/ser
 import { findCandidates, findSources, type SqlRunner } from '../../../apps/server/src/search/search.repository.js';
 
 /** The server's defaults (SEARCH_CANDIDATES, SEARCH_MAX_POSTINGS, PRESENCE_LEASE). */
-const CANDIDATES = 500;
+const CANDIDATES = 200;
 const MAX_POSTINGS = 20_000;
 const LEASE_MS = 30_000;
 
@@ -29,5 +29,5 @@ export function pgStore(pool: pg.Pool, maxPostings = MAX_POSTINGS): SearchStore 
 
 export const SEARCH_SQL: SearchSqlSource = {
   label: "the server's own search statements (apps/server/src/search), through pg",
-  search: (pool, query) => runSearch(pgStore(pool), query, parseSearchWords(query.q), CANDIDATES),
+  search: (pool, query) => runSearch(pgStore(pool), query, parseSearchWords(query.q), { candidates: CANDIDATES, blockedHashes: false }),
 };

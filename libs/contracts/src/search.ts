@@ -82,7 +82,7 @@ export interface SearchResult {
   ext: string;
   type: FileType;
   pieceRoot: string | null;
-  /** online sessions sharing this content now */
+  /** online sessions sharing this content now, counted up to 25 (25 means "25 or more") */
   sourceCount: number;
   /** up to MAX_LISTED_SOURCES of them */
   sources: SourceView[];

@@ -31,6 +31,7 @@ export class AppConfig {
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
   readonly searchMaxPostings: number;
+  readonly searchCacheTtlMs: number;
   readonly socketMaxMessageBytes: number;
   readonly nodeId: string;
   readonly ticketSigningKey: string | undefined;
@@ -62,6 +63,7 @@ export class AppConfig {
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;
     this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
+    this.searchCacheTtlMs = env.SEARCH_CACHE_TTL;
     this.socketMaxMessageBytes = env.SOCKET_MAX_MESSAGE_BYTES;
     this.ticketSigningKey = env.TICKET_SIGNING_KEY;
     this.ticketTtlMs = env.TICKET_TTL;

@@ -76,7 +76,9 @@ export const EnvSchema = z.object({
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
   /** index rows a search examines at most before ranking; bounds the cost of very common words */
-  SEARCH_CANDIDATES: integer(500, 50, 100_000),
+  SEARCH_CANDIDATES: integer(200, 50, 100_000),
+  /** how long a node reuses the ranking of a search (0: never); sources are always read fresh */
+  SEARCH_CACHE_TTL: duration('5s'),
   /** word-index entries a search reads at most (selective filters on very common words stop here) */
   SEARCH_MAX_POSTINGS: integer(20_000, 1_000, 10_000_000),
   /** Socket.IO message size limit; a share:sync batch of 5,000 long paths needs several MB */

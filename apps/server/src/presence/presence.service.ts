@@ -6,6 +6,7 @@ import { AuthenticationError, InvalidInputError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
+import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
 import { peerAddress, probeReachable } from './peer-address.js';
@@ -29,6 +30,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly sessions: PresenceRepository,
     private readonly shareLists: ShareListService,
+    private readonly shareIndex: ShareIndexService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
@@ -123,6 +125,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   /** The socket went away (disconnect, kick). At shutdown onModuleDestroy has removed them all already. */
   async close(sessionId: string): Promise<void> {
     this.heartbeats.delete(sessionId);
+    this.shareIndex.forget(sessionId);
     this.metrics.peerSessions.set(this.heartbeats.size);
     if (!this.shuttingDown) await this.sessions.remove([sessionId]);
   }
@@ -172,16 +175,19 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
     await this.sessions.recordHeartbeats(fresh);
     this.metrics.peerSessions.set(fresh.length);
-    const seconds = Math.round(this.config.presenceLeaseMs / 1000);
-    await Promise.all(silent.map((id) => this.endSession(id, `No heartbeat for ${seconds} s; the session was dropped`)));
+    await Promise.all(silent.map((id) => this.endSession(id, this.leaseExpired())));
   }
 
   /** Any node removes sessions whose lease ran out, including those of nodes that died. */
   private async expireStale(): Promise<void> {
     const expired = await this.sessions.expiredIds(this.config.presenceLeaseMs);
     if (expired.length === 0) return;
-    for (const id of expired) this.broadcastEnd(sessionRoom(id), 'Session expired');
+    for (const id of expired) this.broadcastEnd(sessionRoom(id), this.leaseExpired());
     await this.sessions.remove(expired);
+  }
+
+  private leaseExpired(): string {
+    return `No heartbeat for ${Math.round(this.config.presenceLeaseMs / 1000)} s; the session was dropped`;
   }
 
   private broadcastEnd(room: string, reason: string): void {

@@ -1,6 +1,7 @@
 import { MAX_LISTED_SOURCES, parseExtensions, type ParsedQuery, parseQuery, type SearchQuery, type SearchResponse, type SourceView } from '#contracts';
 import { InvalidInputError } from '../common/errors.js';
 import { type Candidate, decodeCursor, encodeCursor, pageOf, rankCandidates, searchFingerprint } from './ranking.js';
+import type { RankingCache } from './ranking-cache.js';
 import type { CandidateQuery } from './search.repository.js';
 
 /** Where a search reads from: the repository (Prisma) in the server, plain pg in the benchmark. */
@@ -20,15 +21,22 @@ export function parseSearchWords(q: string): ParsedQuery {
  * One search, from validated query to response: candidates from the index, ranked and paged,
  * then the true source count and sources of the page's hashes only.
  */
-export async function runSearch(store: SearchStore, query: SearchQuery, words: ParsedQuery, candidateBudget: number): Promise<SearchResponse> {
+export async function runSearch(
+  store: SearchStore,
+  query: SearchQuery,
+  words: ParsedQuery,
+  options: { candidates: number; blockedHashes?: boolean; cache?: RankingCache },
+): Promise<SearchResponse> {
   const filters = { exts: parseExtensions(query.ext), type: query.type, minSize: query.minSize, maxSize: query.maxSize };
   const fingerprint = searchFingerprint({ ...words, ...filters });
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint);
   if (after === 'invalid') throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
   if (after === 'other-query') throw new InvalidInputError([{ field: 'cursor', message: 'belongs to a different search' }]);
 
-  const candidates = await store.candidates({ ...words, ...filters, limit: Math.max(candidateBudget, query.limit) });
-  const { page, more } = pageOf(rankCandidates(candidates), after, query.limit);
+  const limit = Math.max(options.candidates, query.limit);
+  const rank = async () => rankCandidates(await store.candidates({ ...words, ...filters, limit, blockedHashes: options.blockedHashes }));
+  const ranked = options.cache ? await options.cache.get(`${fingerprint}:${limit}`, rank) : await rank();
+  const { page, more } = pageOf(ranked, after, query.limit);
   const sources = await store.sources(page.map((group) => group.sha256), MAX_LISTED_SOURCES);
   const results = page.flatMap((group) => {
     const online = sources.get(group.sha256);

@@ -6,7 +6,9 @@ import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
+import { BlocklistService } from '../shares/blocklist.service.js';
 import { usernameKey } from '../users/users.repository.js';
+import { RankingCache } from './ranking-cache.js';
 import { parseSearchWords, runSearch } from './search-pipeline.js';
 import { SearchRepository } from './search.repository.js';
 
@@ -15,13 +17,18 @@ const SEARCH_LIMIT = 'search';
 /** One search service behind both transports (Socket.IO `search` and GET /api/v1/search). */
 @Injectable()
 export class SearchService implements OnModuleInit {
+  private readonly cache: RankingCache;
+
   constructor(
     private readonly repository: SearchRepository,
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly activity: ActivityService,
-  ) {}
+    private readonly blocklist: BlocklistService,
+  ) {
+    this.cache = new RankingCache(config.searchCacheTtlMs, 1_000);
+  }
 
   onModuleInit(): void {
     this.limits.define(SEARCH_LIMIT, { points: this.config.searchRateLimitPerMinute, windowMs: 60_000, what: 'Too many searches' });
@@ -32,7 +39,11 @@ export class SearchService implements OnModuleInit {
     await this.limits.consume(SEARCH_LIMIT, caller.id);
     this.metrics.searches.inc({ transport });
     this.activity.recordSearch(words.include);
-    return runSearch(this.repository, query, words, this.config.searchCandidates);
+    return runSearch(this.repository, query, words, {
+      candidates: this.config.searchCandidates,
+      blockedHashes: await this.blocklist.hasHashEntries(),
+      cache: this.cache,
+    });
   }
 
   async describe(sha256: string): Promise<FileDetails> {

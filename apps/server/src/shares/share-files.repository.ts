@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service.js';
+import { SqlPool, type SqlRunner } from '../database/sql-pool.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PreparedEntry } from './prepared-entry.js';
 
-type Db = Pick<PrismaService, '$queryRaw' | '$executeRaw'>;
 
 /**
  * The rows of share lists and their word index. Bulk statements only: a batch of 5,000 entries is
@@ -11,20 +10,16 @@ type Db = Pick<PrismaService, '$queryRaw' | '$executeRaw'>;
  */
 @Injectable()
 export class ShareFilesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly pool: SqlPool) {}
 
   /**
-   * Inserts entries into a generation; returns the paths inserted (a path already there is
-   * skipped). With `indexWords: false` the words are left for indexWords(), which a full sync calls
-   * once at its end: one sorted insert into the word index is much cheaper than twenty scattered ones.
+   * Inserts entries and their words into a generation; returns how many were inserted (a path
+   * already there is skipped). Words go in in key order, which keeps the index insert local.
    */
-  async insert(listId: string, generation: number, entries: PreparedEntry[], options: { indexWords: boolean; db?: Db }): Promise<Set<string>> {
-    if (entries.length === 0) return new Set();
-    const db = options.db ?? this.prisma;
-    const indexWords = options.indexWords
-      ? Prisma.sql`, indexed AS (INSERT INTO file_words (word, file_id) SELECT unnest(words), id FROM inserted)`
-      : Prisma.empty;
-    const rows = await db.$queryRaw<Array<{ path: string }>>`
+  async insert(listId: string, generation: number, entries: PreparedEntry[], options: { run?: SqlRunner } = {}): Promise<number> {
+    if (entries.length === 0) return 0;
+    const run = options.run ?? this.pool.run;
+    const [row] = await run<{ inserted: number }>(Prisma.sql`
       WITH input AS (
         SELECT * FROM unnest(
           ${entries.map((e) => e.path)}::text[], ${entries.map((e) => e.name)}::text[],
@@ -38,26 +33,19 @@ export class ShareFilesRepository {
         SELECT ${listId}::uuid, ${generation}::int, path, name, string_to_array(words, ' '), size, sha256, ext, type, mtime, mime, piece_root
         FROM input
         ON CONFLICT (list_id, generation, path) DO NOTHING
-        RETURNING id, words, path
-      ) ${indexWords}
-      SELECT path FROM inserted`;
-    return new Set(rows.map((row) => row.path));
-  }
-
-  /** Adds a whole generation's words to the word index, in key order. */
-  async indexWords(listId: string, generation: number, db: Db = this.prisma): Promise<void> {
-    await db.$executeRaw`
-      INSERT INTO file_words (word, file_id)
-      SELECT word, id FROM (
-        SELECT unnest(words) AS word, id FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int
-      ) AS words
-      ORDER BY word, id`;
+        RETURNING id, words
+      ), indexed AS (
+        INSERT INTO file_words (word, file_id)
+        SELECT word, id FROM (SELECT unnest(words) AS word, id FROM inserted) AS words ORDER BY word, id
+      )
+      SELECT count(*)::int AS inserted FROM inserted`);
+    return row?.inserted ?? 0;
   }
 
   /** Removes entries by path from a generation; returns how many and their bytes. */
-  async removePaths(listId: string, generation: number, paths: string[], db: Db = this.prisma): Promise<{ count: number; bytes: number }> {
+  async removePaths(listId: string, generation: number, paths: string[], run: SqlRunner = this.pool.run): Promise<{ count: number; bytes: number }> {
     if (paths.length === 0) return { count: 0, bytes: 0 };
-    const [row] = await db.$queryRaw<Array<{ count: number; bytes: bigint }>>`
+    const [row] = await run<{ count: number; bytes: bigint | string }>(Prisma.sql`
       WITH doomed AS (
         DELETE FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int AND path = ANY(${paths}::text[])
         RETURNING id, words, size
@@ -65,13 +53,13 @@ export class ShareFilesRepository {
         DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
         WHERE fw.word = d.word AND fw.file_id = d.id
       )
-      SELECT count(*)::int AS count, coalesce(sum(size), 0)::bigint AS bytes FROM doomed`;
+      SELECT count(*)::int AS count, coalesce(sum(size), 0)::bigint AS bytes FROM doomed`);
     return { count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) };
   }
 
   /** Deletes up to `limit` rows of a list (one generation, or all when null); returns how many. */
   async purge(listId: string, generation: number | null, limit: number): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<Array<{ count: number }>>`
+    const [row] = await this.pool.run<{ count: number }>(Prisma.sql`
       WITH doomed AS (
         SELECT id, words FROM shared_files
         WHERE list_id = ${listId}::uuid AND (${generation}::int IS NULL OR generation = ${generation}::int)
@@ -82,30 +70,31 @@ export class ShareFilesRepository {
       ), deleted AS (
         DELETE FROM shared_files f USING doomed WHERE f.id = doomed.id RETURNING f.id
       )
-      SELECT count(*)::int AS count FROM deleted`;
+      SELECT count(*)::int AS count FROM deleted`);
     return row?.count ?? 0;
   }
 
   /** Drops entries of a generation that the blocklist forbids (by hash, or by name pattern). */
-  async removeBlocked(db: Db, listId: string, generation: number): Promise<number> {
-    const [row] = await db.$queryRaw<Array<{ count: number }>>`
+  async removeBlocked(listId: string, generation: number): Promise<number> {
+    const [row] = await this.pool.run<{ count: number }>(Prisma.sql`
       WITH doomed AS (
         DELETE FROM shared_files f
-        WHERE f.list_id = ${listId}::uuid AND f.generation = ${generation}::int
+        WHERE EXISTS (SELECT 1 FROM blocklist) -- evaluated once: no scan at all while the blocklist is empty
+          AND f.list_id = ${listId}::uuid AND f.generation = ${generation}::int
           AND EXISTS (SELECT 1 FROM blocklist b WHERE b.sha256 = f.sha256 OR f.name ILIKE b.name_like)
         RETURNING id, words
       ), unindexed AS (
         DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
         WHERE fw.word = d.word AND fw.file_id = d.id
       )
-      SELECT count(*)::int AS count FROM doomed`;
+      SELECT count(*)::int AS count FROM doomed`);
     return row?.count ?? 0;
   }
 
-  async totals(listId: string, generation: number, db: Db = this.prisma): Promise<{ count: number; bytes: number }> {
-    const [row] = await db.$queryRaw<Array<{ count: number; bytes: bigint }>>`
+  async totals(listId: string, generation: number, run: SqlRunner = this.pool.run): Promise<{ count: number; bytes: number }> {
+    const [row] = await run<{ count: number; bytes: bigint | string }>(Prisma.sql`
       SELECT count(*)::int AS count, coalesce(sum(size), 0)::bigint AS bytes
-      FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int`;
+      FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int`);
     return { count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) };
   }
 }

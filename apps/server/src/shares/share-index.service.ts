@@ -1,20 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { partitionEntries, type RejectedEntry, type ShareDelta, type ShareDeltaResult, type ShareSync, type ShareSyncResult } from '#contracts';
 import { PrismaService } from '../database/prisma.service.js';
+import type { SqlRunner } from '../database/sql-pool.service.js';
 import type { PeerSocketData } from '../realtime/peer-socket.js';
 import { BlocklistService } from './blocklist.service.js';
 import { prepareEntry, type PreparedEntry } from './prepared-entry.js';
 import { ShareFilesRepository } from './share-files.repository.js';
 import { ShareListsRepository, type ShareListRow } from './share-lists.repository.js';
 
+/** Batches of one full sync written at once: two keep both database cores busy. */
+const PARALLEL_BATCHES = 2;
+
+/** A full sync in progress: where its batches go, and the paths already staged. */
+interface Staging {
+  listId: string;
+  generation: number;
+  paths: Set<string>;
+  writes: Set<Promise<unknown>>;
+}
+
 /**
  * Publishing: full lists (share:sync, in batches) and changes (share:delta). A full list is staged
  * under a new generation and made live by one update when its final batch arrives, so searches
- * see the old list or the new one, never half of it. Work for one session is done in order.
+ * see the old list or the new one, never half of it. Batches of one sync are written two at a
+ * time (a path sent twice is caught in memory, so they never conflict); everything else about a
+ * session — starting a sync, making it live, deltas — happens in arrival order, one at a time.
  */
 @Injectable()
 export class ShareIndexService {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly stagings = new Map<string, Staging>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -24,25 +39,33 @@ export class ShareIndexService {
   ) {}
 
   async sync(session: PeerSocketData, payload: ShareSync): Promise<ShareSyncResult> {
-    // Checking entries is CPU work: done before taking the session's turn, so it overlaps with the
-    // database work of the previous batch.
+    // Checking entries is CPU work, done before taking the session's turn so that it overlaps
+    // with the database work of other batches.
     const { entries, rejected } = await this.prepare(payload.files);
-    return this.inOrder(session.sessionId, async () => {
-      const list = await this.listOf(session);
-      const staged = await this.lists.stagingGeneration(list);
-      const inserted = await this.files.insert(list.id, staged, entries, { indexWords: false });
-      rejectNotInserted(entries, inserted, rejected, 'duplicate path: already sent in this sync');
-      if (!payload.final) return { accepted: inserted.size, rejected: sortByIndex(rejected) };
+    const staging = await this.inOrder(session.sessionId, () => this.stagingOf(session));
+    const fresh = entries.filter((entry) => {
+      if (staging.paths.has(entry.path)) {
+        rejected.push({ index: entry.index, reason: 'duplicate path: already sent in this sync' });
+        return false;
+      }
+      staging.paths.add(entry.path);
+      return true;
+    });
+    const accepted = await this.write(staging, () => this.files.insert(staging.listId, staging.generation, fresh));
+    if (!payload.final) return { accepted, rejected: sortByIndex(rejected) };
 
-      await this.files.removeBlocked(this.prisma, list.id, staged);
-      await this.files.indexWords(list.id, staged);
-      const fileCount = await this.prisma.$transaction(async (tx) => {
-        const totals = await this.files.totals(list.id, staged, tx);
-        await this.lists.promote(tx, list.id, staged, payload.digest ?? null, totals);
+    const fileCount = await this.inOrder(session.sessionId, async () => {
+      await Promise.all(staging.writes);
+      this.stagings.delete(session.sessionId);
+      // Catches entries staged while this node still held blocklist rules older than an addition.
+      await this.files.removeBlocked(staging.listId, staging.generation);
+      return this.prisma.$transaction(async (tx) => {
+        const totals = await this.files.totals(staging.listId, staging.generation, (sql) => tx.$queryRaw(sql));
+        await this.lists.promote(tx, staging.listId, staging.generation, payload.digest ?? null, totals);
         return totals.count;
       });
-      return { accepted: inserted.size, rejected: sortByIndex(rejected), fileCount };
     });
+    return { accepted, rejected: sortByIndex(rejected), fileCount };
   }
 
   async delta(session: PeerSocketData, payload: ShareDelta): Promise<ShareDeltaResult> {
@@ -52,21 +75,47 @@ export class ShareIndexService {
       const addedPaths = new Set(entries.map((entry) => entry.path));
       const removedPaths = [...new Set(payload.removed)].filter((path) => !addedPaths.has(path));
       return this.prisma.$transaction(async (tx) => {
-        const removed = await this.files.removePaths(list.id, list.generation, removedPaths, tx);
+        const run: SqlRunner = (sql) => tx.$queryRaw(sql);
+        const removed = await this.files.removePaths(list.id, list.generation, removedPaths, run);
         // An added path that is listed already replaces the old entry.
-        const replaced = await this.files.removePaths(list.id, list.generation, [...addedPaths], tx);
-        const inserted = await this.files.insert(list.id, list.generation, entries, { indexWords: true, db: tx });
+        const replaced = await this.files.removePaths(list.id, list.generation, [...addedPaths], run);
+        const inserted = await this.files.insert(list.id, list.generation, entries, { run });
         const addedBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
         const fileCount = await this.lists.adjustTotals(
           tx,
           list.id,
-          inserted.size - removed.count - replaced.count,
+          inserted - removed.count - replaced.count,
           addedBytes - removed.bytes - replaced.bytes,
           payload.digest ?? null,
         );
-        return { added: inserted.size, removed: removed.count, rejected: sortByIndex(rejected), fileCount };
+        return { added: inserted, removed: removed.count, rejected: sortByIndex(rejected), fileCount };
       });
     });
+  }
+
+  /** Forgets an unfinished sync of a session that ended (its rows are purged with the list). */
+  forget(sessionId: string): void {
+    this.stagings.delete(sessionId);
+  }
+
+  /** The running sync of a session, or a new one under the next generation of its list. */
+  private async stagingOf(session: PeerSocketData): Promise<Staging> {
+    const running = this.stagings.get(session.sessionId);
+    if (running) return running;
+    const list = await this.listOf(session);
+    const staging: Staging = { listId: list.id, generation: await this.lists.stagingGeneration(list), paths: new Set(), writes: new Set() };
+    this.stagings.set(session.sessionId, staging);
+    return staging;
+  }
+
+  /** Runs a batch's write once fewer than PARALLEL_BATCHES of its sync are running. */
+  private async write<T>(staging: Staging, work: () => Promise<T>): Promise<T> {
+    while (staging.writes.size >= PARALLEL_BATCHES) await Promise.race(staging.writes);
+    const running = work();
+    const settled = running.catch(() => undefined);
+    staging.writes.add(settled);
+    void settled.then(() => staging.writes.delete(settled));
+    return running;
   }
 
   /** Validates entries one by one and drops blocked ones and repeated paths, each with its reason. */
@@ -102,10 +151,6 @@ export class ShareIndexService {
     });
     return next;
   }
-}
-
-function rejectNotInserted(entries: PreparedEntry[], inserted: Set<string>, rejected: RejectedEntry[], reason: string): void {
-  for (const entry of entries) if (!inserted.has(entry.path)) rejected.push({ index: entry.index, reason });
 }
 
 function sortByIndex(rejected: RejectedEntry[]): RejectedEntry[] {

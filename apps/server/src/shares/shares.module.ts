@@ -19,6 +19,6 @@ import { SharesGateway } from './shares.gateway.js';
     ShareModerationService,
     SharesGateway,
   ],
-  exports: [ShareListService, ShareModerationService],
+  exports: [ShareListService, ShareIndexService, ShareModerationService, BlocklistService],
 })
 export class SharesModule {}
