@@ -234,3 +234,49 @@ describe('peers sharing, searching and downloading directly from each other', { 
     expect(signedOut.stderr).toMatch(/Not signed in to .*peerdex login/);
   });
 });
+
+describe('the peer and the server going away', { timeout: 120_000 }, () => {
+  it('reconnects with backoff after a server restart and takes its list back without resending it', async () => {
+    const { findFreePort } = await import('../apps/server/src/database/embedded-postgres.js');
+    const port = String(await findFreePort());
+    const env = {
+      DATABASE_URL: await createTestDatabase(),
+      JWT_SECRET: 'peer-cli-test-secret-long-enough-for-hs256',
+      LOG_LEVEL: 'warn',
+      PORT: port,
+      PEER_PROBE_TIMEOUT: '500ms',
+    };
+    let server = await startServerProcess(env);
+    const erin = await CliUser.create(server.baseUrl);
+    await erin.register('erin');
+    const share = await mkdtemp(join(tmpdir(), 'erin-share-'));
+    await writeFile(join(share, 'Restart Proof.txt'), 'still here');
+    await erin.run(['share', share]);
+    const daemon = erin.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
+    try {
+      await daemon.waitFor(/Published 1 files/);
+      expect(await server.stop()).toBe(0);
+      await daemon.waitFor(/Disconnected from .*; reconnecting/);
+
+      server = await startServerProcess(env);
+      await daemon.waitFor(/The server still had your list of 1 files; nothing to resend/, 45_000);
+      const found = await erin.run(['search', 'restart', 'proof', '--json']);
+      expect(JSON.parse(found.stdout).results.map((r: { name: string }) => r.name)).toEqual(['Restart Proof.txt']);
+
+      // The other everyday commands, against a live peer.
+      const browse = await erin.run(['browse', 'erin', '--json']);
+      expect(JSON.parse(browse.stdout)).toMatchObject({ username: 'erin', files: [{ path: `${share.split('/').at(-1)}/Restart Proof.txt` }] });
+      expect((await erin.run(['shares'])).stdout.trim()).toBe(share);
+      const reported = await erin.run(['report', '0'.repeat(64), '--reason', 'looks fake']);
+      expect(reported).toMatchObject({ code: 0, stdout: expect.stringMatching(/Reported file 000000000000/) });
+      expect((await erin.run(['whoami'])).stdout).toMatch(/^erin \(user\) on /);
+      expect((await erin.run(['unshare', share])).stdout).toMatch(/Stopped sharing/);
+      expect((await erin.run(['unshare', share])).code).toBe(1);
+      expect((await erin.run(['logout'])).stdout).toMatch(/Signed out erin/);
+      expect((await erin.run(['whoami'])).code).toBe(1);
+    } finally {
+      await daemon.stop();
+      await server.stop();
+    }
+  });
+});
