@@ -153,7 +153,3 @@ export interface AdminStats {
   topQueries: Array<{ q: string; count: number }>;
   openReports: number;
 }
-
-export const AdminFileQuerySchema = PageQuerySchema.extend({
-  q: z.string().trim().min(2).max(200),
-});

@@ -27,4 +27,3 @@ export const PieceListSchema = z.object({
 });
 export type PieceList = z.infer<typeof PieceListSchema>;
 
-export const PeerHealthSchema = z.object({ status: z.literal('ok') });

@@ -18,8 +18,11 @@ export const ShareSyncSchema = z.strictObject({
 });
 export type ShareSync = z.infer<typeof ShareSyncSchema>;
 
-export const RejectedEntrySchema = z.object({ index: z.number().int(), reason: z.string() });
-export type RejectedEntry = z.infer<typeof RejectedEntrySchema>;
+export interface RejectedEntry {
+  /** position of the entry in its batch */
+  index: number;
+  reason: string;
+}
 
 export interface ShareSyncResult {
   /** valid entries of this batch, now staged (or live, after the final batch) */

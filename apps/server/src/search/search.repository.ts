@@ -32,10 +32,10 @@ interface CandidateRow {
 }
 
 /**
- * The search's SQL. A search walks the word index for ONE word (the driver) in key order and stops
- * after `limit` matching rows, so a very common word costs the same as a rare one; every other
- * condition is checked on the file row itself (its `words` array). Whole-word matches are fetched
- * first (driver = the exact word), prefix matches only if room is left (driver = a key range).
+ * The search's SQL (docs/architecture.md, "Search"). A search walks the word index for ONE word,
+ * the driver, newest files first, and stops after `limit` matching rows or a budget of postings,
+ * so a very common word costs about what a rare one costs. Search runs through the plain pg pool;
+ * file details and browsing, which are not hot, through Prisma.
  */
 @Injectable()
 export class SearchRepository {
@@ -46,15 +46,11 @@ export class SearchRepository {
   ) {}
 
   candidates(query: CandidateQuery): Promise<Candidate[]> {
-    return findCandidates(this.run, query, this.config.searchMaxPostings, this.onlineSince());
+    return findCandidates(this.pool.run, query, this.config.searchMaxPostings, this.onlineSince());
   }
 
   sources(hashes: string[], perHash: number): Promise<Map<string, { count: number; sources: SourceView[] }>> {
-    return findSources(this.run, hashes, perHash, this.onlineSince());
-  }
-
-  private get run(): SqlRunner {
-    return this.pool.run;
+    return findSources(this.pool.run, hashes, perHash, this.onlineSince());
   }
 
   /** What the index knows of one hash among online sessions. */
