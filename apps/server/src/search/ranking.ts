@@ -1,26 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { FileType } from '#contracts';
+import type { SearchResult } from '#contracts';
+
+/** What a result says about the file itself. */
+type FileFields = Pick<SearchResult, 'sha256' | 'name' | 'size' | 'ext' | 'type' | 'pieceRoot'>;
 
 /** One index row that matched a search. */
-export interface Candidate {
-  sha256: string;
-  name: string;
-  size: number;
-  ext: string;
-  type: FileType;
-  pieceRoot: string | null;
+export interface Candidate extends FileFields {
   sessionId: string;
   exact: boolean;
 }
 
 /** Candidates of one content hash. */
-export interface RankedGroup {
-  sha256: string;
-  name: string;
-  size: number;
-  ext: string;
-  type: FileType;
-  pieceRoot: string | null;
+export interface RankedGroup extends FileFields {
   exact: boolean;
   /** distinct sessions among the candidates: the ranking's popularity signal */
   seenSources: number;
