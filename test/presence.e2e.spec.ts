@@ -133,3 +133,32 @@ describe('presence over Socket.IO', () => {
     again.close();
   });
 });
+
+describe('online sessions for moderators', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('pages through online sessions, newest first, without repeats', async () => {
+    const http = httpClient(server.baseUrl);
+    const account = await registerUser(http, 'many-sessions');
+    const peers = [];
+    for (let n = 0; n < 3; n += 1) peers.push(await connectPeer(server.baseUrl, { token: account.accessToken }));
+    const admin = (await http.post('/api/v1/auth/login', { username: 'admin', password: 'admin-password' })).body.accessToken;
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const page = await http.get(`/api/v1/admin/sessions?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((item: { id: string }) => item.id));
+      cursor = page.body.nextCursor ?? '';
+    } while (cursor);
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen)).toEqual(new Set(peers.map((peer) => peer.ready.sessionId)));
+    expect((await http.get('/api/v1/admin/sessions?cursor=bogus', { token: admin })).status).toBe(400);
+    for (const peer of peers) peer.close();
+  });
+});

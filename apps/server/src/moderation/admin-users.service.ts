@@ -11,7 +11,7 @@ import { AdminUsersRepository, type LockedUser, type ModeratedUser } from './adm
 import { PresenceService } from '../presence/presence.service.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { assertMayActOn, banEnd, type UserAction } from './moderation-rules.js';
-import { decodeCursor, toPage } from './paging.js';
+import { decodeCursor, toPage } from '../common/paging.js';
 
 const UserCursorSchema = z.string().min(1).max(64);
 

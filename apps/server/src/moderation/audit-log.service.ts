@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditAction, AuditEntryView, Page } from '#contracts';
 import type { AuditLogEntry } from '../generated/prisma/client.js';
 import { AuditLogRepository } from './audit-log.repository.js';
-import { decodeCursor, toPage } from './paging.js';
+import { decodeCursor, toPage } from '../common/paging.js';
 
 const AuditCursorSchema = z.string().regex(/^\d{1,19}$/).transform((id) => BigInt(id));
 

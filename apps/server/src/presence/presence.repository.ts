@@ -2,6 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  username: string;
+  address: string | null;
+  firewalled: boolean;
+  file_count: number | null;
+  total_bytes: bigint | null;
+  connected_at: Date;
+  last_seen_at: Date;
+}
+
 @Injectable()
 export class PresenceRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -56,19 +68,11 @@ export class PresenceRepository {
     return this.prisma.peerSession.findUnique({ where: { id } });
   }
 
-  /** Sessions of this node still recorded from before a restart with the same NODE_ID. */
-  async idsOfNode(nodeId: string): Promise<string[]> {
-    const rows = await this.prisma.peerSession.findMany({ where: { nodeId }, select: { id: true } });
-    return rows.map((row) => row.id);
-  }
-
   /** A page of online sessions for moderators, newest first (keyset on connected_at, id). */
   async page(after: { connectedAt: Date; id: string } | undefined, limit: number, leaseMs: number) {
     const onlineSince = new Date(Date.now() - leaseMs);
     const afterCondition = after ? Prisma.sql`AND (s.connected_at, s.id) < (${after.connectedAt}, ${after.id}::uuid)` : Prisma.empty;
-    return this.prisma.$queryRaw<
-      Array<{ id: string; user_id: string; username: string; address: string | null; firewalled: boolean; file_count: number | null; total_bytes: bigint | null; connected_at: Date; last_seen_at: Date }>
-    >`
+    return this.prisma.$queryRaw<SessionRow[]>`
       SELECT s.id, s.user_id, u.username, s.address, s.firewalled, l.file_count, l.total_bytes, s.connected_at, s.last_seen_at
       FROM peer_sessions s
       JOIN users u ON u.id = s.user_id

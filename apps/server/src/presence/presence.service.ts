@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
 import { AuthenticationError, InvalidInputError } from '../common/errors.js';
+import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
@@ -10,7 +12,7 @@ import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
 import { peerAddress, probeReachable } from './peer-address.js';
-import { PresenceRepository } from './presence.repository.js';
+import { PresenceRepository, type SessionRow } from './presence.repository.js';
 
 /**
  * Who is online. A peer session is a row in peer_sessions, visible to every node; this node keeps
@@ -89,22 +91,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   /** Online sessions for moderators, newest first. */
   async page(cursor: string | undefined, limit: number): Promise<Page<AdminSessionView>> {
-    const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
-    const rows = await this.sessions.page(after, limit + 1, this.config.presenceLeaseMs);
-    const items = rows.slice(0, limit).map((row) => ({
-      id: row.id,
-      userId: row.user_id,
-      username: row.username,
-      address: row.address,
-      firewalled: row.firewalled,
-      fileCount: row.file_count ?? 0,
-      totalBytes: Number(row.total_bytes ?? 0),
-      connectedAt: row.connected_at.toISOString(),
-      lastSeenAt: row.last_seen_at.toISOString(),
-    }));
-    const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.connectedAt, last.id])).toString('base64url') : null;
-    return { items, nextCursor };
+    const after = decodeCursor(SessionCursorSchema, cursor);
+    const rows = await this.sessions.page(after && { connectedAt: new Date(after[0]), id: after[1] }, limit + 1, this.config.presenceLeaseMs);
+    return toPage(rows, limit, toSessionView, (row) => [row.connected_at.toISOString(), row.id]);
   }
 
   countOnline(): Promise<{ sessions: number; files: number }> {
@@ -197,13 +186,18 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function decodeSessionCursor(cursor: string): { connectedAt: Date; id: string } {
-  try {
-    const [connectedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    const date = new Date(String(connectedAt));
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(date.getTime())) return { connectedAt: date, id };
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
+const SessionCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+
+function toSessionView(row: SessionRow): AdminSessionView {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    username: row.username,
+    address: row.address,
+    firewalled: row.firewalled,
+    fileCount: row.file_count ?? 0,
+    totalBytes: Number(row.total_bytes ?? 0),
+    connectedAt: row.connected_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+  };
 }

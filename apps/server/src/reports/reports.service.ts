@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { AuditLogRepository } from '../moderation/audit-log.repository.js';
-import { decodeCursor, toPage } from '../moderation/paging.js';
+import { decodeCursor, toPage } from '../common/paging.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ReportsRepository, type ReportRow } from './reports.repository.js';

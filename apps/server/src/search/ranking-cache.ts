@@ -29,8 +29,4 @@ export class RankingCache {
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return groups;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

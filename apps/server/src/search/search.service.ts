@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type BrowseResponse, type FileDetails, MAX_LISTED_SOURCES, type SearchQuery, type SearchResponse } from '#contracts';
 import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { InvalidInputError, NotFoundError } from '../common/errors.js';
+import { NotFoundError } from '../common/errors.js';
+import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
@@ -61,32 +63,16 @@ export class SearchService implements OnModuleInit {
     const user = await this.repository.isOnline(key);
     if (!user) throw new NotFoundError(`No user "${username}"`);
     if (!user.online) throw new NotFoundError(`${user.username} is not online`);
-    const after = cursor === undefined ? undefined : decodeBrowseCursor(cursor);
-    const rows = await this.repository.browse(key, after, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      username: user.username,
-      files: page.map((row) => ({
-        path: row.path,
-        name: row.name,
-        size: Number(row.size),
-        sha256: row.sha256,
-        ext: row.ext,
-        type: row.type,
-        sessionId: row.session_id,
-      })),
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.list_id, last.path])).toString('base64url') : null,
-    };
+    const after = decodeCursor(BrowseCursorSchema, cursor);
+    const rows = await this.repository.browse(key, after && { listId: after[0], path: after[1] }, limit + 1);
+    const { items, nextCursor } = toPage(
+      rows,
+      limit,
+      (row) => ({ path: row.path, name: row.name, size: Number(row.size), sha256: row.sha256, ext: row.ext, type: row.type, sessionId: row.session_id }),
+      (row) => [row.list_id, row.path],
+    );
+    return { username: user.username, files: items, nextCursor };
   }
 }
 
-function decodeBrowseCursor(cursor: string): { listId: string; path: string } {
-  try {
-    const [listId, path] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof listId === 'string' && /^[0-9a-f-]{36}$/.test(listId) && typeof path === 'string') return { listId, path };
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor this server issued' }]);
-}
+const BrowseCursorSchema = z.tuple([z.uuid(), z.string()]);
