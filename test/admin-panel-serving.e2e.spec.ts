@@ -5,9 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { serveAdminPanel } from '../apps/server/src/moderation/admin-panel.js';
 import { startTestServer, type TestServer } from './support/app.js';
+import { withNote } from './support/with-note.js';
 
 const INDEX = '<!doctype html><title>panel</title><div id="root"></div>';
 
@@ -42,7 +43,7 @@ describe('serving the admin panel at /admin', () => {
   it('serves the page at /admin and at every client-side route, never cached, with a strict CSP', async () => {
     for (const path of ['/admin', '/admin/', '/admin/users', '/admin/reports?status=open', '/admin/deep/link/']) {
       const response = await fetch(`${panel.url}${path}`);
-      expect(response.status, path).toBe(200);
+      withNote(path, () => expect(response.status).toBe(200));
       expect(await response.text()).toBe(INDEX);
       expect(response.headers.get('cache-control')).toBe('no-cache');
       expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -65,7 +66,7 @@ describe('serving the admin panel at /admin', () => {
     for (const path of ['/admin/../package.json', '/admin/%2e%2e/package.json', '/admin/assets/..%2f..%2fpackage.json']) {
       const response = await fetch(`${panel.url}${path}`);
       const body = await response.text();
-      expect(body, path).not.toContain('"name"');
+      withNote(path, () => expect(body).not.toContain('"name"'));
     }
   });
 

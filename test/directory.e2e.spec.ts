@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Account, registerUser } from './support/accounts.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient, type HttpClient } from './support/http.js';
 import { type ConnectedPeer, connectPeer, entry, sha256Hex } from './support/peer-socket.js';
+import { withNote } from './support/with-note.js';
 
 type Result = { sha256: string; name: string; size: number; type: string; ext: string; sourceCount: number; sources: Array<{ username: string }>; match: string };
 
@@ -99,7 +100,7 @@ describe('the share index and search, with three real peers', () => {
     ];
     for (const [query, message] of cases) {
       const ack = await bobPeer.call('search', query as never);
-      expect(ack.ok, JSON.stringify(query)).toBe(false);
+      withNote(JSON.stringify(query), () => expect(ack.ok).toBe(false));
       if (!ack.ok) {
         expect(ack.error.statusCode).toBe(400);
         expect(ack.error.message).toMatch(message);

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { expect } from '@jest/globals';
 import type { PrismaService } from '../apps/server/src/database/prisma.service.js';
 import type { HttpClient } from './support/http.js';
+import { withNote } from './support/with-note.js';
 
 export const API = '/api/v1';
 export const ADMIN = { username: 'admin', password: 'admin-password' };
@@ -15,13 +16,13 @@ export interface Account {
 
 export async function signIn(http: HttpClient, username: string, password: string): Promise<Account> {
   const response = await http.post(`${API}/auth/login`, { username, password });
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  withNote(JSON.stringify(response.body), () => expect(response.status).toBe(200));
   return { id: response.body.user.id, username: response.body.user.username, token: response.body.accessToken, refreshToken: response.body.refreshToken };
 }
 
 export async function register(http: HttpClient, username: string, password = `${username} password`): Promise<Account> {
   const response = await http.post(`${API}/auth/register`, { username, password });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  withNote(JSON.stringify(response.body), () => expect(response.status).toBe(201));
   return { id: response.body.user.id, username, token: response.body.accessToken, refreshToken: response.body.refreshToken };
 }
 
@@ -29,7 +30,7 @@ export async function register(http: HttpClient, username: string, password = `$
 export async function accountWithRole(http: HttpClient, admin: Account, username: string, role: 'moderator' | 'admin'): Promise<Account> {
   const account = await register(http, username);
   const changed = await http.patch(`${API}/admin/users/${account.id}/role`, { role }, { token: admin.token });
-  expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+  withNote(JSON.stringify(changed.body), () => expect(changed.status).toBe(200));
   return account;
 }
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient, type HttpClient } from './support/http.js';
 import { accountWithRole, addSharedFile, ADMIN, API, auditCount, randomSha256, register, signIn, TEST_ENV, type Account } from './moderation-fixtures.js';
+import { withNote } from './support/with-note.js';
 
 // Above what the other tests file per account: refused attempts count too (no cheap username probing).
 const REPORTS_PER_WINDOW = 10;
@@ -57,7 +58,7 @@ describe('reports over HTTP', () => {
     ];
     for (const [body, status, message] of refusals) {
       const response = await http.post(`${API}/reports`, body, { token: reporter.token });
-      expect(response.status, JSON.stringify({ body, response: response.body })).toBe(status);
+      withNote(JSON.stringify({ body, response: response.body }), () => expect(response.status).toBe(status));
       expect(response.body.message).toMatch(message);
     }
     expect((await http.post(`${API}/reports`, { sha256: offline, reason: 'x' })).status).toBe(401);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient, type HttpClient } from './support/http.js';
 import {
@@ -12,6 +12,7 @@ import {
   TEST_ENV,
   type Account,
 } from './moderation-fixtures.js';
+import { withNote } from './support/with-note.js';
 
 describe('moderating users over HTTP', () => {
   let server: TestServer;
@@ -161,7 +162,7 @@ describe('moderating users over HTTP', () => {
     ];
     for (const [pending, status, message] of refusals) {
       const response = await pending;
-      expect(response.status, JSON.stringify(response.body)).toBe(status);
+      withNote(JSON.stringify(response.body), () => expect(response.status).toBe(status));
       expect(response.body.message).toMatch(message);
     }
     expect(await auditCount(server.prisma)).toBe(before);

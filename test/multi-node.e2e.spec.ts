@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
@@ -26,7 +26,7 @@ async function redisReachable(url: string): Promise<boolean> {
 
 const redisUp = await redisReachable(REDIS_URL);
 
-describe.skipIf(!redisUp)(`two server nodes sharing PostgreSQL and Redis (${REDIS_URL})`, () => {
+(redisUp ? describe : describe.skip)(`two server nodes sharing PostgreSQL and Redis (${REDIS_URL})`, () => {
   let nodeA: TestServer;
   let nodeB: TestServer;
 

@@ -3,11 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createTestDatabase } from './support/database.js';
 import { httpClient } from './support/http.js';
 import { CliUser, type RunningCommand } from './support/peer-cli.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { withNote } from './support/with-note.js';
 
 const MB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -17,7 +18,8 @@ const fileHash = async (path: string) => sha256(await readFile(path));
  * The whole product with real processes: the built server, and `peerdex` peers (daemons and
  * one-shot commands), each with its own home, talking over real sockets and real HTTP.
  */
-describe('peers sharing, searching and downloading directly from each other', { timeout: 180_000 }, () => {
+describe('peers sharing, searching and downloading directly from each other', () => {
+  jest.setTimeout(180_000);
   let server: ServerProcess;
   let alice: CliUser, bob: CliUser, carol: CliUser, dave: CliUser;
   let aliceShare: string, carolShare: string, daveShare: string;
@@ -33,7 +35,7 @@ describe('peers sharing, searching and downloading directly from each other', { 
 
   async function searchJson(user: CliUser, words: string[], extra: string[] = []) {
     const result = await user.run(['search', ...words, '--json', ...extra]);
-    expect(result.code, result.stderr).toBe(0);
+    withNote(result.stderr, () => expect(result.code).toBe(0));
     return JSON.parse(result.stdout) as { results: Array<{ sha256: string; name: string; size: number; sourceCount: number }> };
   }
 
@@ -83,14 +85,14 @@ describe('peers sharing, searching and downloading directly from each other', { 
 
     const out = await mkdtemp(join(tmpdir(), 'bob-downloads-'));
     const got = await bob.run(['get', '1', '--out', out, '--json']);
-    expect(got.code, got.stderr).toBe(0);
+    withNote(got.stderr, () => expect(got.code).toBe(0));
     const outcome = JSON.parse(got.stdout);
     expect(outcome).toMatchObject({ ok: true, name: 'Svefn-g-englar.ogg', bytes: 11, mode: 'direct' });
     expect(await readFile(join(out, 'Svefn-g-englar.ogg'), 'utf8')).toBe('svefn bytes');
 
     await searchJson(bob, ['empty']);
     const empty = await bob.run(['get', '1', '--out', out]);
-    expect(empty.code, empty.stderr).toBe(0);
+    withNote(empty.stderr, () => expect(empty.code).toBe(0));
     expect((await stat(join(out, 'empty.txt'))).size).toBe(0);
 
     // A second get of a complete file does not download again.
@@ -112,7 +114,8 @@ describe('peers sharing, searching and downloading directly from each other', { 
     const download = bob.spawn(['get', sha256(big), '--out', out, '--json']);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await aliceUp.stop('SIGKILL'); // the source vanishes without a goodbye
-    expect(await download.exited, download.output).toBe(0);
+    const exitCode = await download.exited;
+    withNote(download.output, () => expect(exitCode).toBe(0));
     const outcome = JSON.parse(download.output.split('\n').find((line) => line.startsWith('{'))!);
     expect(outcome.ok).toBe(true);
     expect(await fileHash(join(out, 'big-copy.zip'))).toBe(sha256(big));
@@ -127,13 +130,13 @@ describe('peers sharing, searching and downloading directly from each other', { 
     for (;;) {
       const state = await readFile(sidecar, 'utf8').then((text) => JSON.parse(text) as { done?: string }, () => undefined);
       if (state?.done && Buffer.from(state.done, 'base64').some((byte) => byte !== 0)) break;
-      expect(Date.now() - started, first.output).toBeLessThan(30_000);
+      withNote(first.output, () => expect(Date.now() - started).toBeLessThan(30_000));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await first.stop('SIGKILL');
 
     const second = await bob.run(['get', sha256(big), '--out', out, '--json']);
-    expect(second.code, second.stderr).toBe(0);
+    withNote(second.stderr, () => expect(second.code).toBe(0));
     const outcome = JSON.parse(second.stdout);
     expect(outcome.ok).toBe(true);
     expect(outcome.resumedBytes).toBeGreaterThan(0);
@@ -158,7 +161,7 @@ describe('peers sharing, searching and downloading directly from each other', { 
 
     const out = await mkdtemp(join(tmpdir(), 'bob-corrupt-'));
     const got = await bob.run(['get', sha256(big), '--out', out, '--json']);
-    expect(got.code, got.stderr).toBe(0);
+    withNote(got.stderr, () => expect(got.code).toBe(0));
     const outcome = JSON.parse(got.stdout);
     expect(outcome.ok).toBe(true);
     expect(outcome.badSources).toHaveLength(1);
@@ -172,7 +175,7 @@ describe('peers sharing, searching and downloading directly from each other', { 
     const out = await mkdtemp(join(tmpdir(), 'bob-push-'));
     const [result] = (await searchJson(bob, ['behind', 'wall'])).results;
     const got = await bob.run(['get', result!.sha256, '--out', out, '--json']);
-    expect(got.code, got.stderr).toBe(0);
+    withNote(got.stderr, () => expect(got.code).toBe(0));
     expect(JSON.parse(got.stdout)).toMatchObject({ ok: true, mode: 'push' });
     expect(await readFile(join(out, 'Behind The Wall.flac'), 'utf8')).toBe('firewalled bytes');
     await daveUp.waitFor(/Pushed 16 bytes to bob/);
@@ -187,7 +190,8 @@ describe('peers sharing, searching and downloading directly from each other', { 
     const forged = await fetch(`${endpoint}/files/${sha256(big)}`, { headers: { authorization: 'Bearer not.a.ticket' } });
     expect(forged.status).toBe(401);
     for (const trick of ['/files/..%2F..%2Fetc%2Fpasswd', '/files/../../etc/passwd', `/files/${sha256(big)}%2F..`]) {
-      expect((await fetch(`${endpoint}${trick}`)).status, trick).toBe(404);
+      const { status } = await fetch(`${endpoint}${trick}`);
+      withNote(trick, () => expect(status).toBe(404));
     }
     // A ticket for another file is refused too.
     const token = await httpClient(server.baseUrl).post('/api/v1/auth/login', { username: 'bob', password: 'bob-password' });
@@ -229,8 +233,8 @@ describe('peers sharing, searching and downloading directly from each other', { 
     ];
     for (const [args, message] of cases) {
       const result = await bob.run(args);
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(message);
+      withNote(args.join(' '), () => expect(result.code).toBe(2));
+      withNote(args.join(' '), () => expect(result.stderr).toMatch(message));
     }
     const failure = await bob.run(['get', '0'.repeat(64)]);
     expect(failure.code).toBe(1);
@@ -241,7 +245,8 @@ describe('peers sharing, searching and downloading directly from each other', { 
   });
 });
 
-describe('the peer and the server going away', { timeout: 120_000 }, () => {
+describe('the peer and the server going away', () => {
+  jest.setTimeout(120_000);
   it('reconnects with backoff after a server restart and takes its list back without resending it', async () => {
     const { findFreePort } = await import('../apps/server/src/database/embedded-postgres.js');
     const port = String(await findFreePort());

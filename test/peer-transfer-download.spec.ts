@@ -4,7 +4,7 @@ import { createServer, request as rawRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PIECE_SIZE } from '#contracts';
 import { downloadFile } from '../apps/peer/src/transfer/downloader.js';
 import type { DownloadProgress, DownloadRequest } from '../apps/peer/src/transfer/download-request.js';

@@ -2,11 +2,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request as rawRequest } from 'node:http';
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PIECE_SIZE, PieceListSchema } from '#contracts';
 import { pieceRootOf } from '../apps/peer/src/shares/piece-hashes.js';
 import { type PeerFixture, startPeerFixture } from '../apps/peer/src/testing/peer-fixture.js';
 import { type TicketAuthority, createTicketAuthority } from '../apps/peer/src/testing/ticket-authority.js';
+import { withNote } from './support/with-note.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -139,7 +140,7 @@ describe('peer HTTP endpoint', () => {
       '/shared/album/track.bin',
     ]) {
       const response = await get(path, withTicket());
-      expect(response.status, path).toBe(404);
+      withNote(path, () => expect(response.status).toBe(404));
     }
   });
 

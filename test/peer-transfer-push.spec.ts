@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as rawRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PEER_PATHS, PIECE_SIZE } from '#contracts';
 import { pushFile } from '../apps/peer/src/http/push-upload.js';
 import { type PeerFixture, startPeerFixture } from '../apps/peer/src/testing/peer-fixture.js';

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FileEntrySchema, PIECE_SIZE } from '#contracts';
 import { HASH_CACHE_FILE } from '../apps/peer/src/shares/hash-cache.js';
 import { type FileHashes, hashFile } from '../apps/peer/src/shares/hash-file.js';

@@ -2,10 +2,11 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from './support/database.js';
 import { httpClient } from './support/http.js';
 import { expectStartFailure, startServerProcess } from './support/server-process.js';
+import { withNote } from './support/with-note.js';
 
 describe('the server as a process', () => {
   let dataDir: string;
@@ -47,7 +48,7 @@ describe('the server as a process', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const match = /Created admin account \\"admin\\" with generated password: (\S+) \(/.exec(server.output());
-      expect(match, server.output()).not.toBeNull();
+      withNote(server.output(), () => expect(match).not.toBeNull());
       const login = await httpClient(server.baseUrl).post('/api/v1/auth/login', { username: 'admin', password: match![1] });
       expect(login.status).toBe(200);
       expect(login.body.user.role).toBe('admin');

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient } from './support/http.js';
+import { eventually } from './support/eventually.js';
 import { connectPeer, entry } from './support/peer-socket.js';
-
-/** Waits until `probe` returns true, failing after `timeoutMs`. */
-async function eventually(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the index sweeper', () => {
   let server: TestServer;
@@ -31,12 +23,12 @@ describe('the index sweeper', () => {
     await peer.ok('share:sync', { files: files('two'), final: true, digest: 'ee'.repeat(32) });
 
     // The first generation is invisible at once and deleted shortly after.
-    await eventually(async () => (await count`SELECT count(*) AS n FROM shared_files`) === 50, 5_000);
+    await eventually(async () => expect(await count`SELECT count(*) AS n FROM shared_files`).toBe(50), 5_000);
     expect(await count`SELECT count(*) AS n FROM file_words`).toBe(50 * 4); // sweep, song, <n>, mp3
 
     peer.close();
-    await eventually(async () => (await count`SELECT count(*) AS n FROM share_lists`) === 0, 5_000);
-    await eventually(async () => (await count`SELECT count(*) AS n FROM shared_files`) === 0, 5_000);
+    await eventually(async () => expect(await count`SELECT count(*) AS n FROM share_lists`).toBe(0), 5_000);
+    await eventually(async () => expect(await count`SELECT count(*) AS n FROM shared_files`).toBe(0), 5_000);
     expect(await count`SELECT count(*) AS n FROM file_words`).toBe(0);
     expect(await count`SELECT count(*) AS n FROM share_purges`).toBe(0);
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FileEntrySchema, nameWords } from '#contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createCorpus, type SeedSession } from './corpus.js';
 import { corpusStats } from './corpus-stats.js';
 

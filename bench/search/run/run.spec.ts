@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileExtension, fileName, fileType, nameWords, parseQuery, SearchQuerySchema } from '#contracts';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { createCorpus } from '../corpus.js';
 import { buildQueryMix } from '../queries.js';
@@ -16,6 +16,7 @@ import { renderReport, writeResults } from './report.js';
 import { pgStore, SEARCH_SQL } from './search-sql.js';
 import { startServer } from './server.js';
 import { rawSqlTransport } from './transports.js';
+import { withNote } from '../../../test/support/with-note.js';
 
 const OPTIONS = { seed: 'run-spec', files: 4_000, sessions: 40 };
 
@@ -87,10 +88,10 @@ describe('the search benchmark harness on a seeded database', () => {
         found.push(...page.results);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      expect(new Set(found.map((result) => result.sha256)), input.q).toEqual(expected);
-      expect(found.length, `${input.q}: no duplicates across pages`).toBe(expected.size);
+      withNote(input.q, () => expect(new Set(found.map((result) => result.sha256))).toEqual(expected));
+      withNote(`${input.q}: no duplicates across pages`, () => expect(found.length).toBe(expected.size));
       const firstPrefix = found.findIndex((result) => result.match === 'prefix');
-      if (firstPrefix >= 0) expect(found.slice(firstPrefix).every((result) => result.match === 'prefix'), `${input.q}: whole words first`).toBe(true);
+      if (firstPrefix >= 0) withNote(`${input.q}: whole words first`, () => expect(found.slice(firstPrefix).every((result) => result.match === 'prefix')).toBe(true));
     }
   });
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { createCorpus } from '../corpus.js';
 import { SeedError, touchSeededSessions } from './database.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ForbiddenError, InvalidInputError } from '../common/errors.js';
 import { assertMayActOn, banEnd, type Party } from './moderation-rules.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseQuery } from '#contracts';
 import { type Candidate, decodeCursor, encodeCursor, pageOf, rankCandidates } from './ranking.js';
 
