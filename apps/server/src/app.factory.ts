@@ -1,9 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { setUpOpenApi } from './common/openapi.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -29,21 +29,4 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   serveAdminPanel(app);
   setUpOpenApi(app);
   return app;
-}
-
-function setUpOpenApi(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Peerdex directory API')
-      .setDescription(
-        'Accounts, the share index and search of a brokered peer-to-peer directory. ' +
-          'Errors always have the shape {statusCode, error, message}. The Socket.IO protocol is described in docs/protocol.md.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token from /auth/login' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A personal API key from /me/api-keys (search API only)' }, 'api-key')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

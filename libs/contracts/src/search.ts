@@ -5,17 +5,24 @@ export const DEFAULT_SEARCH_LIMIT = 50;
 export const MAX_SEARCH_LIMIT = 500;
 export const MAX_LISTED_SOURCES = 10;
 
+/**
+ * "mp3,flac", ".mp3, .flac": letters and digits of any script. Checked in code rather than as a
+ * JSON Schema pattern, since `\p{L}` means "a letter" only to JavaScript with the u flag, and the
+ * OpenAPI document must read the same to validators in other languages.
+ */
+const EXTENSION_LIST = /^\s*\.?[\p{L}\p{N}]{1,16}\s*(,\s*\.?[\p{L}\p{N}]{1,16}\s*)*$/u;
+
 const sizeBound = z.coerce.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 
 /** The same query over Socket.IO (`search`) and REST (`GET /api/v1/search`). */
 export const SearchQuerySchema = z
   .strictObject({
     q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-    /** comma-separated extensions without dots: "mp3,flac" */
     ext: z
       .string()
       .max(200)
-      .regex(/^\s*\.?[\p{L}\p{N}]{1,16}\s*(,\s*\.?[\p{L}\p{N}]{1,16}\s*)*$/u, 'must be a comma-separated list of extensions like "mp3,flac"')
+      .refine((value) => EXTENSION_LIST.test(value), 'must be a comma-separated list of extensions like "mp3,flac"')
+      .describe('comma-separated extensions of 1 to 16 letters or digits, with or without the dot: "mp3,flac"')
       .optional(),
     type: FileTypeSchema.optional(),
     minSize: sizeBound.optional(),

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse } from '#contracts';
-import { ApiErrors } from '../common/openapi.js';
+import { ApiError, ApiErrors } from '../common/openapi.js';
 import type { User } from '../generated/prisma/client.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public } from './decorators.js';
@@ -11,13 +11,16 @@ import { AuthRateLimitGuard, LocalAuthGuard } from './guards/login.guards.js';
 @ApiTags('auth')
 @Public()
 @Controller('auth')
+@ApiErrors(400, 413, 503)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
   @UseGuards(AuthRateLimitGuard)
+  @ApiOperation({ summary: 'Create an account and sign in', security: [] })
   @ApiCreatedResponse({ description: 'Account created and signed in', schema: AUTH_RESPONSE })
-  @ApiErrors(400, 409, 413, 429)
+  @ApiError(409, 'The username is taken')
+  @ApiErrors(429)
   register(@Body() body: RegisterDto): Promise<AuthResponse> {
     return this.auth.register(body);
   }
@@ -25,25 +28,29 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(AuthRateLimitGuard, LocalAuthGuard)
+  @ApiOperation({ summary: 'Sign in with a username and password', security: [] })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ description: 'Signed in', schema: AUTH_RESPONSE })
-  @ApiErrors(400, 401, 403, 429)
+  @ApiError(401, 'Wrong username or password')
+  @ApiError(403, 'The account is banned; the message says until when and why')
+  @ApiErrors(429)
   login(@CurrentUser() user: User): Promise<AuthResponse> {
     return this.auth.startSession(user);
   }
 
   @Post('refresh')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Trade a refresh token for a new token pair', security: [] })
   @ApiOkResponse({ description: 'A new token pair; the presented refresh token is spent', schema: AUTH_RESPONSE })
-  @ApiErrors(400, 401, 403)
+  @ApiError(401, 'The refresh token is unknown, expired or revoked, or was spent already (which signs out that whole login)')
   refresh(@Body() body: RefreshTokenDto): Promise<AuthResponse> {
     return this.auth.refresh(body.refreshToken);
   }
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOkResponse({ description: 'The login this refresh token belongs to is signed out' })
-  @ApiErrors(400)
+  @ApiOperation({ summary: 'Sign out the login a refresh token belongs to', security: [] })
+  @ApiNoContentResponse({ description: 'Signed out (an unknown or spent token is not an error)' })
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.auth.logout(body.refreshToken);
   }

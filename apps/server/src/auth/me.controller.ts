@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '#contracts';
-import { ApiErrors } from '../common/openapi.js';
+import { ApiError, ApiErrors } from '../common/openapi.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
@@ -11,6 +11,8 @@ import { ChangePasswordDto, USER_VIEW } from './dto.js';
 @ApiTags('me')
 @ApiBearerAuth()
 @Controller('me')
+@ApiErrors(401, 503)
+@ApiError(403, 'The account is banned')
 export class MeController {
   constructor(
     private readonly auth: AuthService,
@@ -18,16 +20,18 @@ export class MeController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ schema: USER_VIEW })
-  @ApiErrors(401, 403)
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ description: 'The caller', schema: USER_VIEW })
   async me(@CurrentUser() caller: AuthUser): Promise<UserView> {
     return toUserView(await this.users.get(caller.id));
   }
 
   @Patch('password')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Change the password' })
   @ApiNoContentResponse({ description: 'Password changed; every other login of this user is signed out' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 413)
+  @ApiError(403, 'The current password is wrong, or the account is banned')
   changePassword(@CurrentUser() caller: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(caller, body);
   }

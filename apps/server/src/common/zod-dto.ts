@@ -30,7 +30,18 @@ export function zodDto<S extends z.ZodObject>(schema: S): ZodDtoClass<S> {
 }
 
 export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any', override: dropSafeIntegerBounds }) as Record<string, unknown>;
+}
+
+/**
+ * z.number().int() bounds every integer by ±(2^53 − 1). That tells a client nothing, and
+ * documentation viewers show it as the example value (`statusCode: 9007199254740991`).
+ */
+function dropSafeIntegerBounds({ jsonSchema }: { jsonSchema: { minimum?: number; maximum?: number } }): void {
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER && jsonSchema.maximum === Number.MAX_SAFE_INTEGER) {
+    delete jsonSchema.minimum;
+    delete jsonSchema.maximum;
+  }
 }
 
 function openApiProperties(schema: z.ZodObject): Record<string, unknown> {

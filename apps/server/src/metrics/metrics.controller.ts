@@ -1,9 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
-@ApiExcludeController()
+@ApiTags('operations')
 @Public()
 @Controller('metrics')
 export class MetricsController {
@@ -11,6 +11,9 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics, in the text exposition format', security: [] })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Every metric of this node', schema: { type: 'string' } })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -9,7 +9,8 @@ import {
   type AdminUserView,
   type AuditEntryView,
 } from '#contracts';
-import { toJsonSchema, zodDto } from '../common/zod-dto.js';
+import { namedSchema } from '../common/openapi.js';
+import { zodDto } from '../common/zod-dto.js';
 
 export class AdminUserQueryDto extends zodDto(AdminUserQuerySchema) {}
 export class BanDto extends zodDto(BanRequestSchema) {}
@@ -45,11 +46,12 @@ export const AuditEntryViewSchema: z.ZodType<AuditEntryView> = z.object({
   at: z.string(),
 });
 
-export const ADMIN_USER_VIEW = toJsonSchema(AdminUserViewSchema);
-export const ADMIN_USER_PAGE = toJsonSchema(pageOf(AdminUserViewSchema));
-export const AUDIT_PAGE = toJsonSchema(pageOf(AuditEntryViewSchema));
+export const ADMIN_USER_VIEW = namedSchema('AdminUser', AdminUserViewSchema);
+export const ADMIN_USER_PAGE = namedSchema('AdminUserPage', pageOf(AdminUserViewSchema));
+export const AUDIT_PAGE = namedSchema('AuditPage', pageOf(AuditEntryViewSchema));
 
-export const ADMIN_SESSION_PAGE = toJsonSchema(
+export const ADMIN_SESSION_PAGE = namedSchema(
+  'AdminSessionPage',
   pageOf(
     z.object({
       id: z.uuid(),
@@ -74,11 +76,12 @@ const BlocklistEntrySchema = z.object({
   createdBy: ActorSchema,
   purged: z.number().int().optional().describe('index entries removed when the entry was added'),
 });
-export const BLOCKLIST_ENTRY = toJsonSchema(BlocklistEntrySchema);
-export const BLOCKLIST_PAGE = toJsonSchema(pageOf(BlocklistEntrySchema));
+export const BLOCKLIST_ENTRY = namedSchema('BlocklistEntry', BlocklistEntrySchema);
+export const BLOCKLIST_PAGE = namedSchema('BlocklistPage', pageOf(BlocklistEntrySchema));
 
 const window = z.object({ lastHour: z.number().int(), lastDay: z.number().int() });
-export const ADMIN_STATS = toJsonSchema(
+export const ADMIN_STATS = namedSchema(
+  'AdminStats',
   z.object({
     onlineSessions: z.number().int(),
     users: z.number().int(),

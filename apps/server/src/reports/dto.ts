@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReportCreateSchema, ReportDecisionSchema, ReportQuerySchema, REPORT_STATUSES, type ReportView } from '#contracts';
-import { toJsonSchema, zodDto } from '../common/zod-dto.js';
+import { namedSchema } from '../common/openapi.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ActorSchema, pageOf } from '../moderation/dto.js';
 
 export class ReportCreateDto extends zodDto(ReportCreateSchema) {}
@@ -22,5 +23,5 @@ export const ReportViewSchema: z.ZodType<ReportView> = z.object({
   note: z.string().nullable(),
 });
 
-export const REPORT_VIEW = toJsonSchema(ReportViewSchema);
-export const REPORT_PAGE = toJsonSchema(pageOf(ReportViewSchema));
+export const REPORT_VIEW = namedSchema('Report', ReportViewSchema);
+export const REPORT_PAGE = namedSchema('ReportPage', pageOf(ReportViewSchema));

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import type { ReportView } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
-import { ApiErrors } from '../common/openapi.js';
+import { ApiError, ApiErrors } from '../common/openapi.js';
 import { REPORT_VIEW, ReportCreateDto } from './dto.js';
 import { ReportsService } from './reports.service.js';
 
@@ -16,7 +16,10 @@ export class ReportsController {
   @Post()
   @ApiOperation({ summary: 'Report a file (by sha256, shared right now or not) or a user (by username) to the moderators' })
   @ApiCreatedResponse({ description: 'The report, waiting in the moderators’ queue', schema: REPORT_VIEW })
-  @ApiErrors(400, 401, 403, 404, 409, 429)
+  @ApiErrors(400, 401, 413, 429, 503)
+  @ApiError(403, 'The account is banned')
+  @ApiError(404, 'No user has this username')
+  @ApiError(409, 'You have an open report on this already; a moderator will look at it')
   create(@CurrentUser() reporter: AuthUser, @Body() body: ReportCreateDto): Promise<ReportView> {
     return this.reports.create(reporter, body);
   }

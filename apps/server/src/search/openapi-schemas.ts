@@ -1,73 +1,55 @@
-import { FILE_TYPES } from '#contracts';
+import { z } from 'zod';
+import { FileTypeSchema, MAX_LISTED_SOURCES, type BrowseResponse, type FileDetails, type SearchResponse } from '#contracts';
+import { namedSchema } from '../common/openapi.js';
 
-/** Response shapes for the OpenAPI document (the TypeScript interfaces live in libs/contracts). */
-const SOURCE = {
-  type: 'object',
-  properties: { sessionId: { type: 'string', format: 'uuid' }, username: { type: 'string' }, firewalled: { type: 'boolean' } },
-  required: ['sessionId', 'username', 'firewalled'],
-};
+// Response shapes for the OpenAPI document. The TypeScript interfaces live in libs/contracts; each
+// schema here is checked against its interface, so a field added there and not here fails the type check.
 
-const HASH = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+const Hash = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const SEARCH_RESPONSE = {
-  type: 'object',
-  properties: {
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          sha256: HASH,
-          name: { type: 'string' },
-          size: { type: 'integer' },
-          ext: { type: 'string' },
-          type: { type: 'string', enum: [...FILE_TYPES] },
-          pieceRoot: { ...HASH, nullable: true },
-          sourceCount: { type: 'integer' },
-          sources: { type: 'array', items: SOURCE, maxItems: 10 },
-          match: { type: 'string', enum: ['word', 'prefix'] },
-        },
-        required: ['sha256', 'name', 'size', 'ext', 'type', 'pieceRoot', 'sourceCount', 'sources', 'match'],
-      },
-    },
-    nextCursor: { type: 'string', nullable: true, description: 'pass as cursor for the next page; null on the last page' },
-  },
-  required: ['results', 'nextCursor'],
-};
+const SourceSchema = z.object({ sessionId: z.uuid(), username: z.string(), firewalled: z.boolean() });
 
-export const FILE_DETAILS = {
-  type: 'object',
-  properties: {
-    sha256: HASH,
-    size: { type: 'integer' },
-    pieceRoot: { ...HASH, nullable: true },
-    names: { type: 'array', items: { type: 'string' } },
-    sourceCount: { type: 'integer' },
-    sources: { type: 'array', items: SOURCE },
-  },
-  required: ['sha256', 'size', 'pieceRoot', 'names', 'sourceCount', 'sources'],
-};
+const SOURCE_COUNT = 'online sessions sharing this content now, counted up to 25 (25 means "25 or more")';
 
-export const BROWSE_RESPONSE = {
-  type: 'object',
-  properties: {
-    username: { type: 'string' },
-    files: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          path: { type: 'string' },
-          name: { type: 'string' },
-          size: { type: 'integer' },
-          sha256: HASH,
-          ext: { type: 'string' },
-          type: { type: 'string', enum: [...FILE_TYPES] },
-          sessionId: { type: 'string', format: 'uuid' },
-        },
-      },
-    },
-    nextCursor: { type: 'string', nullable: true },
-  },
-  required: ['username', 'files', 'nextCursor'],
-};
+export const SEARCH_RESPONSE = namedSchema(
+  'SearchResponse',
+  z.object({
+    results: z.array(
+      z.object({
+        sha256: Hash,
+        name: z.string(),
+        size: z.number().int(),
+        ext: z.string(),
+        type: FileTypeSchema,
+        pieceRoot: Hash.nullable(),
+        sourceCount: z.number().int().describe(SOURCE_COUNT),
+        sources: z.array(SourceSchema).max(MAX_LISTED_SOURCES).describe('reachable sources first'),
+        match: z.enum(['word', 'prefix']).describe('"word": every search word matched a whole word; "prefix": some only as a prefix'),
+      }),
+    ),
+    nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page'),
+  }) satisfies z.ZodType<SearchResponse>,
+);
+
+export const FILE_DETAILS = namedSchema(
+  'FileDetails',
+  z.object({
+    sha256: Hash,
+    size: z.number().int(),
+    pieceRoot: Hash.nullable(),
+    names: z.array(z.string()).describe('the distinct names it is shared under'),
+    sourceCount: z.number().int().describe(SOURCE_COUNT),
+    sources: z.array(SourceSchema),
+  }) satisfies z.ZodType<FileDetails>,
+);
+
+export const BROWSE_RESPONSE = namedSchema(
+  'BrowsePage',
+  z.object({
+    username: z.string(),
+    files: z.array(
+      z.object({ path: z.string(), name: z.string(), size: z.number().int(), sha256: Hash, ext: z.string(), type: FileTypeSchema, sessionId: z.uuid() }),
+    ),
+    nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page'),
+  }) satisfies z.ZodType<BrowseResponse>,
+);

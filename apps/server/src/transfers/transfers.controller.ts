@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TransferReportSchema, TransferRequestSchema, type TicketKeySet, type TransferGrant } from '#contracts';
+import { z } from 'zod';
+import { TicketKeySetSchema, TransferReportSchema, TransferRequestSchema, type TicketKeySet, type TransferGrant } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Public } from '../auth/decorators.js';
-import { ApiErrors } from '../common/openapi.js';
+import { ApiError, ApiErrors, namedSchema } from '../common/openapi.js';
 import { zodDto } from '../common/zod-dto.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { TransfersService } from './transfers.service.js';
@@ -11,31 +12,27 @@ import { TransfersService } from './transfers.service.js';
 class TransferRequestDto extends zodDto(TransferRequestSchema) {}
 class TransferReportDto extends zodDto(TransferReportSchema) {}
 
-const GRANT = {
-  type: 'object',
-  properties: {
-    ticket: { type: 'string', description: 'send as Authorization: Bearer <ticket> to the sources' },
-    ticketId: { type: 'string', format: 'uuid' },
-    expiresAt: { type: 'string', format: 'date-time' },
-    sha256: { type: 'string' },
-    size: { type: 'integer' },
-    pieceRoot: { type: 'string', nullable: true },
-    name: { type: 'string' },
-    mode: { type: 'string', enum: ['direct', 'push'] },
-    sources: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          sessionId: { type: 'string', format: 'uuid' },
-          username: { type: 'string' },
-          url: { type: 'string', nullable: true },
-          firewalled: { type: 'boolean' },
-        },
-      },
-    },
-  },
-};
+const TransferGrantSchema = z.object({
+  ticket: z.string().describe('send as Authorization: Bearer <ticket> to the sources'),
+  ticketId: z.uuid(),
+  expiresAt: z.iso.datetime(),
+  sha256: z.string(),
+  size: z.number().int(),
+  pieceRoot: z.string().nullable(),
+  name: z.string(),
+  mode: z.enum(['direct', 'push']).describe('"direct": fetch from the reachable sources; "push": a source was asked to upload to the downloader'),
+  sources: z.array(
+    z.object({
+      sessionId: z.uuid(),
+      username: z.string(),
+      url: z.string().nullable().describe("base URL of the source's peer endpoint; null when it is firewalled"),
+      firewalled: z.boolean(),
+    }),
+  ),
+}) satisfies z.ZodType<TransferGrant>;
+const GRANT = namedSchema('TransferGrant', TransferGrantSchema);
+const RECORDED = namedSchema('TransferRecorded', z.object({ recorded: z.literal(true) }));
+const TICKET_KEYS = namedSchema('TicketKeySet', TicketKeySetSchema);
 
 @ApiTags('transfers')
 @Controller()
@@ -51,8 +48,11 @@ export class TransfersController {
     summary: 'Ask for a ticket to download a file from its online sources',
     description: 'Over REST there is no peer session to push to, so a file whose sources are all firewalled answers 409.',
   })
-  @ApiCreatedResponse({ schema: GRANT })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiCreatedResponse({ description: 'A signed ticket naming the caller, the file and its sources', schema: GRANT })
+  @ApiErrors(400, 401, 413, 503)
+  @ApiError(403, 'The account is banned')
+  @ApiError(404, 'No online peer shares this file (or none of the named sources does)')
+  @ApiError(409, 'Every source is firewalled, and over REST there is no peer session to push to')
   request(@CurrentUser() caller: AuthUser, @Body() body: TransferRequestDto): Promise<TransferGrant> {
     return this.transfers.request(caller, null, body);
   }
@@ -61,16 +61,18 @@ export class TransfersController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Report how a download went (as transfer:report does over the socket)' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { recorded: { type: 'boolean' } } } })
-  @ApiErrors(400, 401, 404)
+  @ApiOkResponse({ description: 'The outcome is recorded', schema: RECORDED })
+  @ApiErrors(400, 401, 413, 503)
+  @ApiError(403, 'The account is banned')
+  @ApiError(404, 'You have no ticket for this file')
   report(@CurrentUser() caller: AuthUser, @Body() body: TransferReportDto): Promise<{ recorded: true }> {
     return this.transfers.report(caller, body);
   }
 
   @Get('ticket-keys')
   @Public()
-  @ApiOperation({ summary: 'The public keys that verify tickets (a JWKS); peers fetch them when they connect' })
-  @ApiOkResponse({ description: 'JWKS' })
+  @ApiOperation({ summary: 'The public keys that verify tickets (a JWKS); peers fetch them when they connect', security: [] })
+  @ApiOkResponse({ description: 'Every key a ticket may be signed with', schema: TICKET_KEYS })
   ticketKeys(): TicketKeySet {
     return this.signer.publicKeys;
   }
