@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Role } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { AuthenticationError } from '../common/errors.js';
-import type { AccessTokenClaims } from './auth-user.js';
+import { AccessTokenClaimsSchema, type AccessTokenClaims } from './auth-user.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 export interface TokenPair {
@@ -68,12 +68,19 @@ export class TokenService {
     await this.refreshTokens.revokeAllForUser(userId, exceptFamilyId);
   }
 
+  /** Checks the signature and expiry, then the claims (checkClaims). */
   async verifyAccessToken(token: string): Promise<AccessTokenClaims> {
-    const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token).catch((error: Error) => {
+    const claims = await this.jwt.verifyAsync<object>(token).catch((error: Error) => {
       throw new AuthenticationError(error.name === 'TokenExpiredError' ? 'Access token has expired' : 'Invalid access token');
     });
-    if (claims.typ !== 'access') throw new AuthenticationError('Invalid access token');
-    return claims;
+    return this.checkClaims(claims);
+  }
+
+  /** The claims of a token whose signature was verified: their shape, before any is used. */
+  checkClaims(claims: unknown): AccessTokenClaims {
+    const parsed = AccessTokenClaimsSchema.safeParse(claims);
+    if (!parsed.success) throw new AuthenticationError('Invalid access token');
+    return parsed.data;
   }
 
   private async find(refreshToken: string) {

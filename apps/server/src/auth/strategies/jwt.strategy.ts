@@ -4,7 +4,8 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthenticationError } from '../../common/errors.js';
 import { UsersService } from '../../users/users.service.js';
-import type { AccessTokenClaims, AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../auth-user.js';
+import { TokenService } from '../token.service.js';
 
 /**
  * Bearer access tokens. The user is loaded on every request so that a ban, a role change or a
@@ -15,6 +16,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: AppConfig,
     private readonly users: UsersService,
+    private readonly tokens: TokenService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -23,8 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
-    if (claims.typ !== 'access') throw new AuthenticationError('Invalid access token');
+  async validate(payload: unknown): Promise<AuthUser> {
+    const claims = this.tokens.checkClaims(payload);
     const user = await this.users.requireActive(claims.sub);
     if (!user) throw new AuthenticationError('Account no longer exists');
     return { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' };
