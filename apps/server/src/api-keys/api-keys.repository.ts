@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import type { Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
 export class ApiKeysRepository {
@@ -20,6 +21,10 @@ export class ApiKeysRepository {
   async deleteForUser(id: string, userId: string): Promise<boolean> {
     const { count } = await this.prisma.apiKey.deleteMany({ where: { id, userId } });
     return count === 1;
+  }
+
+  deleteAllForUser(userId: string, db: Prisma.TransactionClient = this.prisma) {
+    return db.apiKey.deleteMany({ where: { userId } });
   }
 
   /** Records use at most once a minute per key, so heavy API traffic does not write on every request. */

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiKeyView, CreatedApiKey } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AuthenticationError, ConflictError, NotFoundError } from '../common/errors.js';
-import type { ApiKey } from '../generated/prisma/client.js';
+import type { ApiKey, Prisma } from '../generated/prisma/client.js';
 import { UsersService } from '../users/users.service.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
@@ -33,6 +33,11 @@ export class ApiKeysService {
 
   async remove(owner: AuthUser, id: string): Promise<void> {
     if (!(await this.keys.deleteForUser(id, owner.id))) throw new NotFoundError('No such API key');
+  }
+
+  /** Every key of the user stops working (a password change); pass the caller's transaction. */
+  async revokeAllForUser(userId: string, db?: Prisma.TransactionClient): Promise<void> {
+    await this.keys.deleteAllForUser(userId, db);
   }
 
   /** The caller behind a presented key (the API-key strategy). */

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse } from '#contracts';
 import { ApiErrors } from '../common/openapi.js';
 import type { User } from '../generated/prisma/client.js';
@@ -42,7 +42,11 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOkResponse({ description: 'The login this refresh token belongs to is signed out' })
+  @ApiNoContentResponse({
+    description:
+      'The login this refresh token belongs to is signed out: its refresh and access tokens stop working and its peer ' +
+      'sockets are disconnected. API keys are not affected (a password change revokes them).',
+  })
   @ApiErrors(400)
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.auth.logout(body.refreshToken);

@@ -2,12 +2,14 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AccessGuard } from './guards/access.guard.js';
+import { LoginSocketsGateway } from './login-sockets.gateway.js';
 import { AUTH_BY_IP, AUTH_BY_USERNAME, AuthRateLimitGuard, LocalAuthGuard } from './guards/login.guards.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { MeController } from './me.controller.js';
@@ -19,6 +21,7 @@ import { TokenService } from './token.service.js';
 @Module({
   imports: [
     UsersModule,
+    ApiKeysModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -29,6 +32,7 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
+    LoginSocketsGateway,
     RefreshTokenRepository,
     LocalStrategy,
     JwtStrategy,

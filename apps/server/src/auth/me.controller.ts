@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '#contracts';
 import { ApiErrors } from '../common/openapi.js';
 import { toUserView, UsersService } from '../users/users.service.js';
@@ -26,7 +26,14 @@ export class MeController {
 
   @Patch('password')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Password changed; every other login of this user is signed out' })
+  @ApiOperation({
+    summary: 'Change the password',
+    description:
+      'A password change usually means the account may be compromised, so it also signs out every other login of ' +
+      'this user (their refresh and access tokens stop working and their peer sockets are disconnected) and revokes ' +
+      'ALL of the user’s API keys. The login that made the change stays signed in.',
+  })
+  @ApiNoContentResponse({ description: 'Password changed; every other login and every API key of this user is revoked' })
   @ApiErrors(400, 401, 403)
   changePassword(@CurrentUser() caller: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(caller, body);
