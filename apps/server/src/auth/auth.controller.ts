@@ -6,7 +6,7 @@ import type { User } from '../generated/prisma/client.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public } from './decorators.js';
 import { AUTH_RESPONSE, LoginDto, RefreshTokenDto, RegisterDto } from './dto.js';
-import { AuthRateLimitGuard, LocalAuthGuard } from './guards/login.guards.js';
+import { LocalAuthGuard, RegisterRateLimitGuard } from './guards/login.guards.js';
 
 @ApiTags('auth')
 @Public()
@@ -15,7 +15,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @UseGuards(AuthRateLimitGuard)
+  @UseGuards(RegisterRateLimitGuard)
   @ApiCreatedResponse({ description: 'Account created and signed in', schema: AUTH_RESPONSE })
   @ApiErrors(400, 409, 413, 429)
   register(@Body() body: RegisterDto): Promise<AuthResponse> {
@@ -24,7 +24,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(AuthRateLimitGuard, LocalAuthGuard)
+  @UseGuards(LocalAuthGuard)
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ description: 'Signed in', schema: AUTH_RESPONSE })
   @ApiErrors(400, 401, 403, 429)

@@ -8,6 +8,7 @@ import { UsersRepository } from '../users/users.repository.js';
 import { activeBan, toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { PasswordHasher } from '../users/password-hasher.js';
+import { CredentialLimits } from './credential-limits.js';
 import { LoginSocketsGateway } from './login-sockets.gateway.js';
 import { TokenService } from './token.service.js';
 
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly apiKeys: ApiKeysService,
     private readonly sockets: LoginSocketsGateway,
     private readonly prisma: PrismaService,
+    private readonly limits: CredentialLimits,
   ) {}
 
   async register({ username, password }: RegisterRequest): Promise<AuthResponse> {
@@ -63,10 +65,12 @@ export class AuthService {
    * stays signed in. The database changes commit together; the sockets are ended after the commit.
    */
   async changePassword(caller: AuthUser, { currentPassword, newPassword }: ChangePasswordRequest): Promise<void> {
+    await this.limits.beforePasswordChange(caller.id);
     const user = await this.usersService.get(caller.id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new ForbiddenError('Current password is incorrect');
     }
+    await this.limits.passwordChangeSucceeded(caller.id);
     const passwordHash = await this.hasher.hash(newPassword);
     await this.prisma.$transaction(async (tx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, tx);

@@ -34,7 +34,7 @@ export class MeController {
       'ALL of the user’s API keys. The login that made the change stays signed in.',
   })
   @ApiNoContentResponse({ description: 'Password changed; every other login and every API key of this user is revoked' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 429)
   changePassword(@CurrentUser() caller: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(caller, body);
   }
