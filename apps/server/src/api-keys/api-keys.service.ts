@@ -19,11 +19,12 @@ export class ApiKeysService {
   ) {}
 
   async create(owner: AuthUser, name: string): Promise<CreatedApiKey> {
-    if ((await this.keys.listForUser(owner.id)).length >= MAX_KEYS_PER_USER) {
-      throw new ConflictError(`At most ${MAX_KEYS_PER_USER} API keys per account; delete one first`);
-    }
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const created = await this.keys.create({ id: randomUUID(), userId: owner.id, name, prefix: key.slice(0, 12), keyHash: hashKey(key) });
+    const created = await this.keys.createWithinCap(
+      { id: randomUUID(), userId: owner.id, name, prefix: key.slice(0, 12), keyHash: hashKey(key) },
+      MAX_KEYS_PER_USER,
+    );
+    if (!created) throw new ConflictError(`At most ${MAX_KEYS_PER_USER} API keys per account; delete one first`);
     return { ...toView(created), key };
   }
 
