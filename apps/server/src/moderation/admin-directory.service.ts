@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import type { AdminSessionView, AdminStats, BlocklistCreate, BlocklistEntryView, Page } from '#contracts';
 import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { NotFoundError } from '../common/errors.js';
+import { decodeCursor } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { PresenceService } from '../presence/presence.service.js';
@@ -52,7 +54,7 @@ export class AdminDirectoryService {
   }
 
   blocklist(cursor: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
-    return this.shares.listBlocks(cursor, limit);
+    return this.shares.listBlocks(decodeCursor(z.uuid(), cursor), limit);
   }
 
   async block(actor: AuthUser, entry: BlocklistCreate): Promise<BlocklistEntryView> {
