@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyCreateSchema, type ApiKeyView, type CreatedApiKey } from '#contracts';
+import { NO_STORE } from '../auth/auth.controller.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import { ApiErrors } from '../common/openapi.js';
@@ -27,6 +28,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @Header('Cache-Control', NO_STORE)
   @ApiCreatedResponse({
     description: 'The key is in `key`, shown this once; send it as `X-API-Key: <key>` or `Authorization: Bearer <key>` to the search API',
     schema: { ...KEY_VIEW, properties: { ...KEY_VIEW.properties, key: { type: 'string' } } },

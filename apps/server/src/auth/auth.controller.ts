@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse } from '#contracts';
 import { ApiErrors } from '../common/openapi.js';
@@ -8,6 +8,9 @@ import { CurrentUser, Public } from './decorators.js';
 import { AUTH_RESPONSE, LoginDto, RefreshTokenDto, RegisterDto } from './dto.js';
 import { LocalAuthGuard, RegisterRateLimitGuard } from './guards/login.guards.js';
 
+/** Answers carrying tokens must not be kept by any cache. */
+export const NO_STORE = 'no-store';
+
 @ApiTags('auth')
 @Public()
 @Controller('auth')
@@ -15,6 +18,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @Header('Cache-Control', NO_STORE)
   @UseGuards(RegisterRateLimitGuard)
   @ApiCreatedResponse({ description: 'Account created and signed in', schema: AUTH_RESPONSE })
   @ApiErrors(400, 409, 413, 429)
@@ -23,6 +27,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
   @ApiBody({ type: LoginDto })
@@ -33,6 +38,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(200)
   @ApiOkResponse({ description: 'A new token pair; the presented refresh token is spent', schema: AUTH_RESPONSE })
   @ApiErrors(400, 401, 403)
