@@ -138,6 +138,17 @@ describe('signing out ends what the login holds', () => {
     expect(await ended).toMatch(/signed out/i);
     await eventually(async () => expect(await server.prisma.peerSession.count({ where: { userId: account.userId } })).toBe(0));
   });
+
+  it('such a socket of a banned user hears the ban and its reason, not only that it was signed out', async () => {
+    const account = await registerAndLogin(http, 'quiet-erin', 'erin password');
+    const peer = await peerOf(account.accessToken);
+    const ended = sessionEnd(peer);
+    // What a ban commits, with its broadcast lost.
+    await server.prisma.user.update({ where: { id: account.userId }, data: { bannedAt: new Date(), banReason: 'flooding' } });
+    await server.prisma.refreshToken.updateMany({ where: { userId: account.userId }, data: { revokedAt: new Date() } });
+    peer.socket.emit('peer:heartbeat');
+    expect(await ended).toMatch(/banned permanently: flooding/);
+  });
 });
 
 const REDIS_URL = TEST_REDIS_URL;

@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { presentedApiKey } from '../../api-keys/api-key.strategy.js';
-import { AuthenticationError } from '../../common/errors.js';
+import { AuthenticationError, BannedError } from '../../common/errors.js';
 import type { PeerSocket } from '../../realtime/peer-socket.js';
+import { UsersService } from '../../users/users.service.js';
 import { ALLOWS_API_KEY, IS_PUBLIC } from '../decorators.js';
 import { LoginSocketsGateway } from '../login-sockets.gateway.js';
 import { SIGNED_OUT, TokenService } from '../token.service.js';
@@ -31,6 +32,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly sockets: LoginSocketsGateway,
+    private readonly users: UsersService,
   ) {
     super();
   }
@@ -57,9 +59,14 @@ export class AccessGuard extends AuthGuard('jwt') {
    * rooms as the logout ran, or a node cut off from the others), its next event ends it here.
    */
   private async socketStillSignedIn(socket: PeerSocket): Promise<boolean> {
-    const familyId = socket.data?.user?.familyId;
-    if (!familyId || !(await this.tokens.isSignedOut(familyId))) return true;
-    this.sockets.endSocket(socket, SIGNED_OUT);
+    const user = socket.data?.user;
+    if (!user?.familyId || !(await this.tokens.isSignedOut(user.familyId))) return true;
+    // A ban signs every login out too; then the ban, with its reason, is what the peer should hear.
+    const ban = await this.users.requireActive(user.id).then(
+      () => undefined,
+      (error: unknown) => (error instanceof BannedError ? error : undefined),
+    );
+    this.sockets.endSocket(socket, ban?.message ?? SIGNED_OUT);
     return false;
   }
 
