@@ -33,7 +33,7 @@ export class ApiKeysController {
     description: 'The key is in `key`, shown this once; send it as `X-API-Key: <key>` or `Authorization: Bearer <key>` to the search API',
     schema: { ...KEY_VIEW, properties: { ...KEY_VIEW.properties, key: { type: 'string' } } },
   })
-  @ApiErrors(400, 401)
+  @ApiErrors(400, 401, 409)
   create(@CurrentUser() owner: AuthUser, @Body() body: ApiKeyCreateDto): Promise<CreatedApiKey> {
     return this.keys.create(owner, body.name);
   }
