@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CHROMIUM, CHROMIUM_FLAGS, hasChromium, NO_CHROMIUM } from './support/browser.js';
 import { accountWithRole, ADMIN, API, randomSha256, register, signIn, type Account } from './moderation-fixtures.js';
 import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
@@ -10,21 +11,8 @@ import { httpClient, type HttpClient } from './support/http.js';
 import { type ConnectedPeer, connectPeer, entry, sha256Hex } from './support/peer-socket.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const PANEL_BUILD = fileURLToPath(new URL('../dist/admin/index.html', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-const NO_CHROMIUM = `browser test skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`;
 
 // Jest cannot give a skip its reason; say it where the run's output shows it.
 if (!hasChromium) process.stderr.write(`${NO_CHROMIUM}\n`);

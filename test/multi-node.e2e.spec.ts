@@ -1,29 +1,12 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
+import { redisReachable, TEST_REDIS_URL } from './support/redis.js';
 import { httpClient } from './support/http.js';
 import { connectPeer, entry } from './support/peer-socket.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Several nodes share state through Redis; a machine without one (a fresh laptop) skips this. */
-async function redisReachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 500 }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
+const REDIS_URL = TEST_REDIS_URL;
 const redisUp = await redisReachable(REDIS_URL);
 
 (redisUp ? describe : describe.skip)(`two server nodes sharing PostgreSQL and Redis (${REDIS_URL})`, () => {

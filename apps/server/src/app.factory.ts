@@ -4,6 +4,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { setUpOpenApi } from './common/openapi.js';
+import { apiSecurityHeaders, pageSecurityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -12,6 +13,8 @@ import { serveAdminPanel } from './moderation/admin-panel.js';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '100kb';
+/** The OpenAPI UI (setUpOpenApi), a page: it gets the page CSP. */
+const OPENAPI_PATH = '/api/docs';
 
 /** Builds the whole server; main.ts and the tests both start it this way. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -23,6 +26,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.useWebSocketAdapter(new PeerIoAdapter(app, config));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(apiSecurityHeaders);
+  app.use(OPENAPI_PATH, pageSecurityHeaders);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });

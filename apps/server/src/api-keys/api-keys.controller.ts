@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ApiKeyCreateSchema, type ApiKeyView, type CreatedApiKey } from '#contracts';
+import { NO_STORE } from '../auth/auth.controller.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import { ApiError, ApiErrors, namedSchema } from '../common/openapi.js';
@@ -33,6 +34,7 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create a personal API key for the search routes' })
+  @Header('Cache-Control', NO_STORE)
   @ApiCreatedResponse({
     description: 'The key is in `key`, shown this once; send it as `X-API-Key: <key>` or `Authorization: Bearer <key>` to the search routes',
     schema: CREATED_API_KEY,

@@ -9,5 +9,6 @@ import { ApiKeysService } from './api-keys.service.js';
   imports: [UsersModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyStrategy],
+  exports: [ApiKeysService],
 })
 export class ApiKeysModule {}

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ApiKeyView, CreatedApiKey } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AuthenticationError, ConflictError, NotFoundError } from '../common/errors.js';
-import type { ApiKey } from '../generated/prisma/client.js';
+import type { ApiKey, Prisma } from '../generated/prisma/client.js';
 import { UsersService } from '../users/users.service.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
@@ -19,11 +19,12 @@ export class ApiKeysService {
   ) {}
 
   async create(owner: AuthUser, name: string): Promise<CreatedApiKey> {
-    if ((await this.keys.listForUser(owner.id)).length >= MAX_KEYS_PER_USER) {
-      throw new ConflictError(`At most ${MAX_KEYS_PER_USER} API keys per account; delete one first`);
-    }
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const created = await this.keys.create({ id: randomUUID(), userId: owner.id, name, prefix: key.slice(0, 12), keyHash: hashKey(key) });
+    const created = await this.keys.createWithinCap(
+      { id: randomUUID(), userId: owner.id, name, prefix: key.slice(0, 12), keyHash: hashKey(key) },
+      MAX_KEYS_PER_USER,
+    );
+    if (!created) throw new ConflictError(`At most ${MAX_KEYS_PER_USER} API keys per account; delete one first`);
     return { ...toView(created), key };
   }
 
@@ -33,6 +34,11 @@ export class ApiKeysService {
 
   async remove(owner: AuthUser, id: string): Promise<void> {
     if (!(await this.keys.deleteForUser(id, owner.id))) throw new NotFoundError('No such API key');
+  }
+
+  /** Every key of the user stops working (a password change); pass the caller's transaction. */
+  async revokeAllForUser(userId: string, db?: Prisma.TransactionClient): Promise<void> {
+    await this.keys.deleteAllForUser(userId, db);
   }
 
   /** The caller behind a presented key (the API-key strategy). */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthResponse } from '#contracts';
 import { ApiError, ApiErrors } from '../common/openapi.js';
@@ -6,7 +6,10 @@ import type { User } from '../generated/prisma/client.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public } from './decorators.js';
 import { AUTH_RESPONSE, LoginDto, RefreshTokenDto, RegisterDto } from './dto.js';
-import { AuthRateLimitGuard, LocalAuthGuard } from './guards/login.guards.js';
+import { LocalAuthGuard, RegisterRateLimitGuard } from './guards/login.guards.js';
+
+/** Answers carrying tokens must not be kept by any cache. */
+export const NO_STORE = 'no-store';
 
 @ApiTags('auth')
 @Public()
@@ -16,7 +19,8 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @UseGuards(AuthRateLimitGuard)
+  @Header('Cache-Control', NO_STORE)
+  @UseGuards(RegisterRateLimitGuard)
   @ApiOperation({ summary: 'Create an account and sign in', security: [] })
   @ApiCreatedResponse({ description: 'Account created and signed in', schema: AUTH_RESPONSE })
   @ApiError(409, 'The username is taken')
@@ -26,8 +30,9 @@ export class AuthController {
   }
 
   @Post('login')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(200)
-  @UseGuards(AuthRateLimitGuard, LocalAuthGuard)
+  @UseGuards(LocalAuthGuard)
   @ApiOperation({ summary: 'Sign in with a username and password', security: [] })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ description: 'Signed in', schema: AUTH_RESPONSE })
@@ -39,6 +44,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for a new token pair', security: [] })
   @ApiOkResponse({ description: 'A new token pair; the presented refresh token is spent', schema: AUTH_RESPONSE })
@@ -50,7 +56,11 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out the login a refresh token belongs to', security: [] })
-  @ApiNoContentResponse({ description: 'Signed out (an unknown or spent token is not an error)' })
+  @ApiNoContentResponse({
+    description:
+      'The login this refresh token belongs to is signed out: its refresh and access tokens stop working and its peer ' +
+      'sockets are disconnected. API keys are not affected (a password change revokes them). An unknown or spent token is not an error.',
+  })
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.auth.logout(body.refreshToken);
   }

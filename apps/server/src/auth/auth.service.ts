@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthResponse, ChangePasswordRequest, RegisterRequest } from '#contracts';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuthenticationError, ConflictError, ForbiddenError } from '../common/errors.js';
+import { PrismaService } from '../database/prisma.service.js';
 import type { User } from '../generated/prisma/client.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { activeBan, toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { PasswordHasher } from '../users/password-hasher.js';
+import { CredentialLimits } from './credential-limits.js';
+import { LoginSocketsGateway } from './login-sockets.gateway.js';
 import { TokenService } from './token.service.js';
+
+const PASSWORD_CHANGED = 'The account password was changed; sign in again';
 
 @Injectable()
 export class AuthService {
@@ -15,6 +21,10 @@ export class AuthService {
     private readonly usersService: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly sockets: LoginSocketsGateway,
+    private readonly prisma: PrismaService,
+    private readonly limits: CredentialLimits,
   ) {}
 
   async register({ username, password }: RegisterRequest): Promise<AuthResponse> {
@@ -48,13 +58,25 @@ export class AuthService {
     return this.tokens.revoke(refreshToken);
   }
 
-  /** Changes the password and signs out every other login of this user. */
+  /**
+   * Changes the password and, since a password change usually means the account may be
+   * compromised, ends everything else that holds it: every other login (its refresh and access
+   * tokens, and its peer sockets on every node) and every API key. The login that made the change
+   * stays signed in. The database changes commit together; the sockets are ended after the commit.
+   */
   async changePassword(caller: AuthUser, { currentPassword, newPassword }: ChangePasswordRequest): Promise<void> {
+    await this.limits.beforePasswordChange(caller.id);
     const user = await this.usersService.get(caller.id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new ForbiddenError('Current password is incorrect');
     }
-    await this.users.updatePasswordHash(user.id, await this.hasher.hash(newPassword));
-    await this.tokens.revokeAllForUser(user.id, caller.familyId);
+    await this.limits.passwordChangeSucceeded(caller.id);
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.prisma.$transaction(async (tx) => {
+      await this.users.updatePasswordHash(user.id, passwordHash, tx);
+      await this.tokens.revokeAllForUser(user.id, caller.familyId, tx);
+      await this.apiKeys.revokeAllForUser(user.id, tx);
+    });
+    if (caller.familyId) this.sockets.endOtherLogins(user.id, caller.familyId, PASSWORD_CHANGED);
   }
 }

@@ -28,9 +28,15 @@ export class MeController {
 
   @Patch('password')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change the password' })
-  @ApiNoContentResponse({ description: 'Password changed; every other login of this user is signed out' })
-  @ApiErrors(400, 413)
+  @ApiOperation({
+    summary: 'Change the password',
+    description:
+      'A password change usually means the account may be compromised, so it also signs out every other login of ' +
+      'this user (their refresh and access tokens stop working and their peer sockets are disconnected) and revokes ' +
+      'ALL of the user’s API keys. The login that made the change stays signed in.',
+  })
+  @ApiNoContentResponse({ description: 'Password changed; every other login and every API key of this user is revoked' })
+  @ApiErrors(400, 413, 429)
   @ApiError(403, 'The current password is wrong, or the account is banned')
   changePassword(@CurrentUser() caller: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(caller, body);

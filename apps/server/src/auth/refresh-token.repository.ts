@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+type Db = PrismaService | Prisma.TransactionClient;
 
 @Injectable()
 export class RefreshTokenRepository {
@@ -26,8 +29,18 @@ export class RefreshTokenRepository {
     return this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
-  revokeAllForUser(userId: string, exceptFamilyId?: string) {
-    return this.prisma.refreshToken.updateMany({
+  /**
+   * A login is signed out once any token of its family is revoked: revocation marks them all, and
+   * a token a racing refresh issued after that does not bring the login back. One probe of the
+   * family_id index.
+   */
+  async isFamilyRevoked(familyId: string): Promise<boolean> {
+    const revoked = await this.prisma.refreshToken.findFirst({ where: { familyId, revokedAt: { not: null } }, select: { id: true } });
+    return revoked !== null;
+  }
+
+  revokeAllForUser(userId: string, exceptFamilyId?: string, db: Db = this.prisma) {
+    return db.refreshToken.updateMany({
       where: { userId, revokedAt: null, ...(exceptFamilyId ? { familyId: { not: exceptFamilyId } } : {}) },
       data: { revokedAt: new Date() },
     });

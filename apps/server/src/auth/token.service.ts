@@ -3,8 +3,10 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Role } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { AuthenticationError } from '../common/errors.js';
-import type { AccessTokenClaims } from './auth-user.js';
+import { AccessTokenClaimsSchema, type AccessTokenClaims } from './auth-user.js';
+import { LoginSocketsGateway } from './login-sockets.gateway.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 export interface TokenPair {
@@ -12,6 +14,8 @@ export interface TokenPair {
   accessTokenExpiresIn: number;
   refreshToken: string;
 }
+
+export const SIGNED_OUT = 'This login has been signed out; sign in again';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,6 +31,7 @@ export class TokenService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly sockets: LoginSocketsGateway,
   ) {}
 
   async issue(user: { id: string; role: Role }, familyId: string = randomUUID()): Promise<TokenPair> {
@@ -53,27 +58,55 @@ export class TokenService {
     // A second request racing with the same token loses markRotated and counts as reuse too.
     if (token.rotatedAt || !(await this.refreshTokens.markRotated(token.id))) {
       await this.refreshTokens.revokeFamily(token.familyId);
+      this.sockets.endLogin(token.familyId, SIGNED_OUT);
       throw new AuthenticationError('Refresh token was already used; every session from that login has been signed out');
     }
     return { userId: token.userId, familyId: token.familyId };
   }
 
-  /** Logout: ends the login the token belongs to. Unknown or spent tokens are not an error. */
+  /**
+   * Logout: ends the login the token belongs to, its access tokens and its peer sockets on every
+   * node. Unknown or spent tokens are not an error.
+   */
   async revoke(refreshToken: string): Promise<void> {
     const token = await this.find(refreshToken).catch(() => undefined);
-    if (token) await this.refreshTokens.revokeFamily(token.familyId);
+    if (!token) return;
+    await this.refreshTokens.revokeFamily(token.familyId);
+    this.sockets.endLogin(token.familyId, SIGNED_OUT);
   }
 
-  async revokeAllForUser(userId: string, exceptFamilyId?: string): Promise<void> {
-    await this.refreshTokens.revokeAllForUser(userId, exceptFamilyId);
+  /** Every login of the user but `exceptFamilyId`; pass the caller's transaction to commit with it. */
+  async revokeAllForUser(userId: string, exceptFamilyId?: string, db?: Prisma.TransactionClient): Promise<void> {
+    await this.refreshTokens.revokeAllForUser(userId, exceptFamilyId, db);
   }
 
+  /** Checks the signature and expiry, the claims, and that the login is still signed in. */
   async verifyAccessToken(token: string): Promise<AccessTokenClaims> {
-    const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token).catch((error: Error) => {
+    const payload = await this.jwt.verifyAsync<object>(token).catch((error: Error) => {
       throw new AuthenticationError(error.name === 'TokenExpiredError' ? 'Access token has expired' : 'Invalid access token');
     });
-    if (claims.typ !== 'access') throw new AuthenticationError('Invalid access token');
+    const claims = this.parseClaims(payload);
+    await this.assertSignedIn(claims.fam);
     return claims;
+  }
+
+  /** The claims of a token whose signature was verified: their shape, checked before any is used. */
+  parseClaims(payload: unknown): AccessTokenClaims {
+    const parsed = AccessTokenClaimsSchema.safeParse(payload);
+    if (!parsed.success) throw new AuthenticationError('Invalid access token');
+    return parsed.data;
+  }
+
+  /**
+   * Refuses an access token whose login was signed out since it was issued. Checked in the
+   * database on every use, so a logout takes effect at once on every node.
+   */
+  async assertSignedIn(familyId: string): Promise<void> {
+    if (await this.isSignedOut(familyId)) throw new AuthenticationError(SIGNED_OUT);
+  }
+
+  isSignedOut(familyId: string): Promise<boolean> {
+    return this.refreshTokens.isFamilyRevoked(familyId);
   }
 
   private async find(refreshToken: string) {

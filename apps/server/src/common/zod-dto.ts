@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { safeParse } from '#contracts';
+import { nulIssues, safeParse } from '#contracts';
 import { InvalidInputError } from './errors.js';
 
 /**
@@ -74,11 +74,18 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, kind:
   return result.value;
 }
 
-/** Global pipe: validates and converts any parameter whose declared type is a zodDto class. */
+/**
+ * Global pipe: validates and converts any parameter whose declared type is a zodDto class. Any
+ * other body, query or route parameter (`@Param('username') username: string`) is still refused
+ * when it holds a NUL character, as safeParse refuses it in DTOs.
+ */
 @Injectable()
 export class ZodValidationPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (!isZodDto(metadata.metatype) || metadata.type === 'custom') return value;
-    return parseInput(metadata.metatype.schema, value, metadata.type);
+    if (metadata.type === 'custom') return value;
+    if (isZodDto(metadata.metatype)) return parseInput(metadata.metatype.schema, value, metadata.type);
+    const issues = nulIssues(value, metadata.data ? [metadata.data] : []);
+    if (issues.length > 0) throw new InvalidInputError(issues);
+    return value;
   }
 }

@@ -6,6 +6,12 @@ import { EnvSchema, type Env } from './env.schema.js';
 
 export class ConfigError extends Error {}
 
+/** At most `points` events per `windowMs`. */
+export interface RateLimitSetting {
+  points: number;
+  windowMs: number;
+}
+
 /**
  * The server's validated configuration. Built once from the environment in main.ts (or by tests)
  * and provided to every module; nothing else reads process.env.
@@ -24,7 +30,15 @@ export class AppConfig {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
-  readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
+  readonly authRateLimit: {
+    /** attempts (register and login) from one address */
+    perIp: RateLimitSetting;
+    /** failed logins for one username from one address */
+    perUsernameAndAddress: RateLimitSetting;
+    /** failed logins for one username from every address */
+    perUsername: RateLimitSetting;
+  };
+  readonly passwordChangeRateLimit: RateLimitSetting;
   readonly presenceLeaseMs: number;
   readonly peerProbeTimeoutMs: number;
   readonly shareListRetentionMs: number;
@@ -53,10 +67,11 @@ export class AppConfig {
     this.trustProxy = env.TRUST_PROXY;
     this.redisUrl = env.REDIS_URL;
     this.authRateLimit = {
-      perIp: env.AUTH_RATE_LIMIT_PER_IP,
-      perUsername: env.AUTH_RATE_LIMIT_PER_USERNAME,
-      windowMs: env.AUTH_RATE_LIMIT_WINDOW,
+      perIp: { points: env.AUTH_RATE_LIMIT_PER_IP, windowMs: env.AUTH_RATE_LIMIT_WINDOW },
+      perUsernameAndAddress: { points: env.AUTH_RATE_LIMIT_PER_USERNAME, windowMs: env.AUTH_RATE_LIMIT_USERNAME_WINDOW },
+      perUsername: { points: env.AUTH_RATE_LIMIT_PER_USERNAME_GLOBAL, windowMs: env.AUTH_RATE_LIMIT_GLOBAL_WINDOW },
     };
+    this.passwordChangeRateLimit = { points: env.PASSWORD_CHANGE_RATE_LIMIT_PER_USER, windowMs: env.PASSWORD_CHANGE_RATE_LIMIT_WINDOW };
     this.presenceLeaseMs = env.PRESENCE_LEASE;
     this.peerProbeTimeoutMs = env.PEER_PROBE_TIMEOUT;
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;

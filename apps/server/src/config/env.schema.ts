@@ -65,9 +65,18 @@ export const EnvSchema = z.object({
   TRUST_PROXY: flag(false),
   /** shared store for rate limits (and, later, Socket.IO); in-process memory when unset */
   REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  /** register and login attempts from one address per AUTH_RATE_LIMIT_WINDOW */
   AUTH_RATE_LIMIT_PER_IP: integer(30, 1, 1_000_000),
-  AUTH_RATE_LIMIT_PER_USERNAME: integer(10, 1, 1_000_000),
   AUTH_RATE_LIMIT_WINDOW: duration('1m'),
+  /** failed logins for one username from one address per AUTH_RATE_LIMIT_USERNAME_WINDOW */
+  AUTH_RATE_LIMIT_PER_USERNAME: integer(10, 1, 1_000_000),
+  AUTH_RATE_LIMIT_USERNAME_WINDOW: duration('15m'),
+  /** failed logins for one username from every address together (OWASP ASVS: at most 100 an hour) */
+  AUTH_RATE_LIMIT_PER_USERNAME_GLOBAL: integer(100, 1, 1_000_000),
+  AUTH_RATE_LIMIT_GLOBAL_WINDOW: duration('1h'),
+  /** wrong current passwords one account may send to PATCH /me/password per window */
+  PASSWORD_CHANGE_RATE_LIMIT_PER_USER: integer(5, 1, 1_000_000),
+  PASSWORD_CHANGE_RATE_LIMIT_WINDOW: duration('15m'),
   /** a peer session that sends no heartbeat for this long is dropped */
   PRESENCE_LEASE: duration('30s'),
   /** how long the reachability probe of a peer's endpoint may take before it counts as firewalled */

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import type { AdminSessionView, AdminStats, BlocklistCreate, BlocklistEntryView, Page } from '#contracts';
 import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
+import { decodeCursor } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { ShareModerationService } from '../shares/share-moderation.service.js';
 import { AuditLogRepository } from './audit-log.repository.js';
@@ -52,11 +55,16 @@ export class AdminDirectoryService {
   }
 
   blocklist(cursor: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
-    return this.shares.listBlocks(cursor, limit);
+    return this.shares.listBlocks(decodeCursor(z.uuid(), cursor), limit);
   }
 
+  /**
+   * A hash or a pattern (ignoring case) already on the list is a 409. The unique indexes on
+   * sha256 and lower(pattern) decide, so two moderators adding the same entry at once get one
+   * entry and one 409.
+   */
   async block(actor: AuthUser, entry: BlocklistCreate): Promise<BlocklistEntryView> {
-    const created = await this.prisma.$transaction(async (tx) => {
+    const add = this.prisma.$transaction(async (tx) => {
       const view = await this.shares.addBlock(entry, actor, tx);
       await this.audit.append(tx, {
         actor,
@@ -67,6 +75,12 @@ export class AdminDirectoryService {
         detail: `${view.purged ?? 0} indexed entries purged`,
       });
       return view;
+    });
+    const created = await add.catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw new ConflictError(`That ${entry.sha256 ? 'hash' : 'pattern'} is on the blocklist already`);
+      }
+      throw error;
     });
     this.shares.blocklistChanged();
     return created;

@@ -4,26 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorBody } from '../common/http-error.filter.js';
+import { pageSecurityHeaders } from '../common/security-headers.js';
 
 export const ADMIN_PANEL_PATH = '/admin';
-
-/**
- * The panel only talks to this server's API and shows user-supplied text as text: no inline
- * scripts, no other origins, no framing. Styles may be inline (Mantine sets style attributes and
- * one <style> element of theme variables).
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /**
  * Where `npm run build` puts the panel (Vite's outDir, dist/admin at the repository root). The
@@ -43,7 +26,8 @@ export function findAdminPanelDir(start = dirname(fileURLToPath(import.meta.url)
  * never shadow /api/...; a missing hashed asset is a 404, not the page.
  */
 export function serveAdminPanel(app: NestExpressApplication, dir: string | null = findAdminPanelDir()): void {
-  app.use(ADMIN_PANEL_PATH, securityHeaders);
+  // Its own CSP (common/security-headers.ts), also when served on its own as in tests.
+  app.use(ADMIN_PANEL_PATH, pageSecurityHeaders);
   if (!dir) {
     app.use(ADMIN_PANEL_PATH, (request: Request, response: Response, next: NextFunction) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return next();
@@ -70,12 +54,4 @@ export function serveAdminPanel(app: NestExpressApplication, dir: string | null 
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(join(dir, 'index.html'));
   });
-}
-
-function securityHeaders(_request: Request, response: Response, next: NextFunction): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Referrer-Policy', 'no-referrer');
-  next();
 }

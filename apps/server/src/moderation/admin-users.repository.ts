@@ -47,16 +47,19 @@ export class AdminUsersRepository {
   }
 
   /**
-   * Reads the user and holds its row until the transaction ends, so that two moderators acting
-   * at once (a ban racing a promotion) are applied one after the other, each checking the rules
-   * against what the other left.
+   * Reads the acting moderator and the target and holds both rows until the transaction ends, so
+   * that two moderators acting at once (a ban racing a promotion, two admins demoting each other)
+   * are applied one after the other, each checking the rules against what the other left,
+   * including the actor's own role. Rows are locked in id order, so two such transactions never
+   * wait on each other in a cycle.
    */
-  async lock(tx: Prisma.TransactionClient, id: string): Promise<LockedUser | undefined> {
+  async lockActorAndTarget(tx: Prisma.TransactionClient, actorId: string, targetId: string): Promise<{ actor?: LockedUser; target?: LockedUser }> {
     const rows = await tx.$queryRaw<LockedUser[]>(Prisma.sql`
       SELECT id, username, role::text AS role, banned_at, banned_until
-      FROM users WHERE id = ${id}::uuid
+      FROM users WHERE id IN (${actorId}::uuid, ${targetId}::uuid)
+      ORDER BY id
       FOR UPDATE`);
-    return rows[0];
+    return { actor: rows.find((row) => row.id === actorId), target: rows.find((row) => row.id === targetId) };
   }
 
   setBan(tx: Prisma.TransactionClient, id: string, ban: { reason: string; until: Date | null }) {

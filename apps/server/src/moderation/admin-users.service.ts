@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AdminUserView, BanRequest, Page, Role } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { TokenService } from '../auth/token.service.js';
-import { ConflictError, NotFoundError } from '../common/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { activeBan } from '../users/users.service.js';
@@ -31,8 +31,8 @@ export function toAdminUserView(user: ModeratedUser, now = new Date()): AdminUse
 }
 
 /**
- * Bans, unbans and role changes. Each runs in one transaction that locks the target's row,
- * checks the rules (moderation-rules.ts) against it, applies the change and appends the audit
+ * Bans, unbans and role changes. Each runs in one transaction that locks the actor's and the
+ * target's rows, checks the rules (moderation-rules.ts) against both as they are now, applies the change and appends the audit
  * record, so an action is never applied without its record nor recorded without being applied.
  */
 @Injectable()
@@ -93,9 +93,13 @@ export class AdminUsersService {
     apply: (tx: Prisma.TransactionClient, target: LockedUser) => Promise<{ action: 'user.ban' | 'user.unban' | 'user.role'; reason: string | null; detail: string | null }>,
   ): Promise<AdminUserView> {
     return this.prisma.$transaction(async (tx) => {
-      const target = await this.users.lock(tx, userId);
+      const locked = await this.users.lockActorAndTarget(tx, actor.id, userId);
+      const target = locked.target;
       if (!target) throw new NotFoundError('User not found');
-      assertMayActOn(actor, target, kind);
+      // The actor as they are now, not as they were when the request was authenticated: another
+      // admin may have demoted or banned them a moment ago.
+      if (!locked.actor || isBanned(locked.actor)) throw new ForbiddenError('Your account can no longer act: it was banned or removed');
+      assertMayActOn({ id: actor.id, role: locked.actor.role }, target, kind);
       const change = await apply(tx, target);
       await this.audit.append(tx, {
         actor,

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import type { AuditAction, AuditEntryView, Page } from '#contracts';
 import type { AuditLogEntry } from '../generated/prisma/client.js';
 import { AuditLogRepository } from './audit-log.repository.js';
-import { decodeCursor, toPage } from '../common/paging.js';
-
-const AuditCursorSchema = z.string().regex(/^\d{1,19}$/).transform((id) => BigInt(id));
+import { cursorBigint, decodeCursor, toPage } from '../common/paging.js';
 
 export function toAuditEntryView(entry: AuditLogEntry): AuditEntryView {
   return {
@@ -25,7 +22,7 @@ export class AuditLogService {
   constructor(private readonly audit: AuditLogRepository) {}
 
   async list(query: { action?: AuditAction; actorId?: string; cursor?: string; limit: number }): Promise<Page<AuditEntryView>> {
-    const beforeId = decodeCursor(AuditCursorSchema, query.cursor);
+    const beforeId = decodeCursor(cursorBigint, query.cursor);
     const rows = await this.audit.list({ action: query.action, actorId: query.actorId, beforeId, limit: query.limit + 1 });
     return toPage(rows, query.limit, toAuditEntryView, (row) => row.id.toString());
   }

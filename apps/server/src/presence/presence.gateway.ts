@@ -11,7 +11,7 @@ import { PEER_NAMESPACE } from '#contracts';
 import { toErrorBody } from '../common/http-error.filter.js';
 import { AppConfig } from '../config/app-config.js';
 import { AckInterceptor } from '../realtime/ack.interceptor.js';
-import { type PeerNamespace, type PeerSocket, sessionRoom, userRoom } from '../realtime/peer-socket.js';
+import { type PeerNamespace, type PeerSocket, peerRooms } from '../realtime/peer-socket.js';
 import { remoteAddressOf } from './peer-address.js';
 import { PresenceService } from './presence.service.js';
 
@@ -49,8 +49,8 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   async handleConnection(socket: PeerSocket): Promise<void> {
-    const { sessionId, user } = socket.data;
-    await socket.join([userRoom(user.id), sessionRoom(sessionId)]);
+    const { sessionId } = socket.data;
+    await socket.join(peerRooms(socket.data));
     try {
       const ready = await this.presence.welcome(socket.data);
       if (socket.connected) socket.emit('peer:ready', ready);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
 import { AuthenticationError, InvalidInputError } from '../common/errors.js';
-import { decodeCursor, toPage } from '../common/paging.js';
+import { cursorTimestamp, decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
@@ -186,7 +186,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-const SessionCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+const SessionCursorSchema = z.tuple([cursorTimestamp, z.uuid()]);
 
 function toSessionView(row: SessionRow): AdminSessionView {
   return {

@@ -35,8 +35,7 @@ export class RateLimitService implements OnModuleDestroy {
 
   /** Counts one event for `key`; throws RateLimitedError (429 + Retry-After) past the rule. */
   async consume(name: string, key: string): Promise<void> {
-    const entry = this.limiters.get(name);
-    if (!entry) throw new Error(`rate limit "${name}" is not defined`);
+    const entry = this.entry(name);
     try {
       await entry.limiter.consume(key);
     } catch (rejection) {
@@ -47,7 +46,26 @@ export class RateLimitService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Gives back one event counted for `key` (an attempt that turned out to be legitimate), so that
+   * a rule can count failures while still counting every attempt before it is made.
+   */
+  async refund(name: string, key: string): Promise<void> {
+    await this.entry(name).limiter.reward(key, 1);
+  }
+
+  /** Forgets every event counted for `key`. */
+  async reset(name: string, key: string): Promise<void> {
+    await this.entry(name).limiter.delete(key);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.redis?.quit().catch(() => undefined);
+  }
+
+  private entry(name: string): { limiter: RateLimiterAbstract; rule: RateLimitRule } {
+    const entry = this.limiters.get(name);
+    if (!entry) throw new Error(`rate limit "${name}" is not defined`);
+    return entry;
   }
 }

@@ -19,3 +19,10 @@ export type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, NoIn
 /** Rooms every peer socket joins, so "end all of this user's sessions" is one broadcast on any node. */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** The sockets of one login (refresh-token family), so signing it out is one broadcast too. */
+export const familyRoom = (familyId: string) => `login:${familyId}`;
+
+/** Every room a peer socket joins in the handshake: its user's, its session's and its login's. */
+export function peerRooms({ user, sessionId }: PeerSocketData): string[] {
+  return [userRoom(user.id), sessionRoom(sessionId), ...(user.familyId ? [familyRoom(user.familyId)] : [])];
+}

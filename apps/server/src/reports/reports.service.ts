@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { AuditLogRepository } from '../moderation/audit-log.repository.js';
-import { decodeCursor, toPage } from '../common/paging.js';
+import { cursorTimestamp, decodeCursor, toPage } from '../common/paging.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ReportsRepository, type ReportRow } from './reports.repository.js';
@@ -13,7 +13,7 @@ import { ReportsRepository, type ReportRow } from './reports.repository.js';
 export const REPORTS_PER_USER = 'reports-per-user';
 
 const ReportCursorSchema = z
-  .object({ at: z.iso.datetime(), id: z.uuid() })
+  .object({ at: cursorTimestamp, id: z.uuid() })
   .transform(({ at, id }) => ({ createdAt: new Date(at), id }));
 
 export function toReportView(row: ReportRow): ReportView {

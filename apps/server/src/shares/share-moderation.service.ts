@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { BlocklistCreate, BlocklistEntryView, Page } from '#contracts';
 import { ConflictError, NotFoundError } from '../common/errors.js';
+import { toPage } from '../common/paging.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { patternToIlike } from './blocklist-pattern.js';
@@ -71,15 +72,15 @@ export class ShareModerationService {
     this.blocklist.invalidate();
   }
 
-  async listBlocks(cursor: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
+  /** Newest first, after the entry `afterId` when given. */
+  async listBlocks(afterId: string | undefined, limit: number): Promise<Page<BlocklistEntryView>> {
     const rows = await this.prisma.blocklistEntry.findMany({
       include: { creator: { select: { username: true } } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      ...(afterId ? { cursor: { id: afterId }, skip: 1 } : {}),
     });
-    const items = rows.slice(0, limit).map((row) => toView(row, row.creator.username));
-    return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    return toPage(rows, limit, (row) => toView(row, row.creator.username), (row) => row.id);
   }
 
   /** Distinct content hashes online now; exact, recomputed at most every 30 s (a full scan). */

@@ -28,8 +28,8 @@ export class UsersRepository {
     }
   }
 
-  updatePasswordHash(id: string, passwordHash: string) {
-    return this.prisma.user.update({ where: { id }, data: { passwordHash } });
+  updatePasswordHash(id: string, passwordHash: string, db: Prisma.TransactionClient = this.prisma) {
+    return db.user.update({ where: { id }, data: { passwordHash } });
   }
 
   countAdmins() {

@@ -3,8 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { presentedApiKey } from '../../api-keys/api-key.strategy.js';
-import { AuthenticationError } from '../../common/errors.js';
+import { AuthenticationError, BannedError } from '../../common/errors.js';
+import type { PeerSocket } from '../../realtime/peer-socket.js';
+import { UsersService } from '../../users/users.service.js';
 import { ALLOWS_API_KEY, IS_PUBLIC } from '../decorators.js';
+import { LoginSocketsGateway } from '../login-sockets.gateway.js';
+import { SIGNED_OUT, TokenService } from '../token.service.js';
 
 /** Passport's API-key strategy behind the same error mapping as the token one. */
 @Injectable()
@@ -24,13 +28,19 @@ class ApiKeyGuard extends AuthGuard('api-key') {
 export class AccessGuard extends AuthGuard('jwt') {
   private readonly apiKeyGuard = new ApiKeyGuard();
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly sockets: LoginSocketsGateway,
+    private readonly users: UsersService,
+  ) {
     super();
   }
 
   override canActivate(context: ExecutionContext) {
     // Peer sockets authenticate once, in the handshake (PresenceGateway); their events never
     // reach a handler unless that succeeded.
+    if (context.getType() === 'ws') return this.socketStillSignedIn(context.switchToWs().getClient<PeerSocket>());
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
@@ -42,6 +52,22 @@ export class AccessGuard extends AuthGuard('jwt') {
       return this.apiKeyGuard.canActivate(context);
     }
     return super.canActivate(context);
+  }
+
+  /**
+   * A signed-out login's sockets are disconnected by broadcast; should one miss it (joining its
+   * rooms as the logout ran, or a node cut off from the others), its next event ends it here.
+   */
+  private async socketStillSignedIn(socket: PeerSocket): Promise<boolean> {
+    const user = socket.data?.user;
+    if (!user?.familyId || !(await this.tokens.isSignedOut(user.familyId))) return true;
+    // A ban signs every login out too; then the ban, with its reason, is what the peer should hear.
+    const ban = await this.users.requireActive(user.id).then(
+      () => undefined,
+      (error: unknown) => (error instanceof BannedError ? error : undefined),
+    );
+    this.sockets.endSocket(socket, ban?.message ?? SIGNED_OUT);
+    return false;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {

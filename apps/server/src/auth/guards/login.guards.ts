@@ -4,34 +4,38 @@ import type { Request } from 'express';
 import { LoginRequestSchema } from '#contracts';
 import { InvalidInputError } from '../../common/errors.js';
 import { parseInput } from '../../common/zod-dto.js';
-import { RateLimitService } from '../../rate-limit/rate-limit.service.js';
+import { CredentialLimits } from '../credential-limits.js';
 
-export const AUTH_BY_IP = 'auth-ip';
-export const AUTH_BY_USERNAME = 'auth-username';
+const addressOf = (request: Request) => request.ip ?? 'unknown';
 
-/** Register and login attempts, counted per client IP and per username (limits in AppConfig). */
+/** Registrations, counted per client address (limits in AppConfig). */
 @Injectable()
-export class AuthRateLimitGuard implements CanActivate {
-  constructor(private readonly limits: RateLimitService) {}
+export class RegisterRateLimitGuard implements CanActivate {
+  constructor(private readonly limits: CredentialLimits) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
-    await this.limits.consume(AUTH_BY_IP, request.ip ?? 'unknown');
-    const username = (request.body as { username?: unknown } | undefined)?.username;
-    if (typeof username === 'string') await this.limits.consume(AUTH_BY_USERNAME, username.toLowerCase());
+    await this.limits.beforeRegister(addressOf(context.switchToHttp().getRequest<Request>()));
     return true;
   }
 }
 
 /**
- * Passport's local strategy, behind the same body validation as every other route: passport-local
- * would otherwise answer a missing field with a bare 401.
+ * Passport's local strategy, behind the same body validation as every other route (passport-local
+ * would otherwise answer a missing field with a bare 401) and the sign-in limits.
  */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
-  override canActivate(context: ExecutionContext) {
-    parseInput(LoginRequestSchema, context.switchToHttp().getRequest<Request>().body, 'body');
-    return super.canActivate(context);
+  constructor(private readonly limits: CredentialLimits) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const { username } = parseInput(LoginRequestSchema, request.body, 'body');
+    await this.limits.beforeLogin(addressOf(request), username);
+    const signedIn = (await super.canActivate(context)) as boolean;
+    if (signedIn) await this.limits.loginSucceeded(addressOf(request), username);
+    return signedIn;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
