@@ -31,6 +31,8 @@ const FILE_ROUTE = /^\/files\/([^/?#]*)(\/pieces)?$/;
 const PUSH_ROUTE = /^\/push\/([^/?#]*)$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tickets are bearer tokens (RFC 6750); a 401 says so, as RFC 9110 §11.6.1 requires. */
+const BEARER_CHALLENGE = 'Bearer realm="peerdex"';
 
 /**
  * The peer's HTTP endpoint (docs/protocol.md). Routes match the raw request path: nothing from the
@@ -143,12 +145,12 @@ export class PeerServer {
 
   private async verifiedClaims(request: IncomingMessage, response: ServerResponse): Promise<TicketClaims | undefined> {
     const token = bearerToken(request);
-    if (!token) return refuse(request, response, 401, 'a ticket is required (Authorization: Bearer <ticket>)');
+    if (!token) return refuse(request, response, 401, 'a ticket is required (Authorization: Bearer <ticket>)', { 'www-authenticate': BEARER_CHALLENGE });
     try {
       return await this.options.tickets.verify(token);
     } catch (error) {
       if (!(error instanceof TicketRefusedError)) throw error;
-      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 503 ? { 'retry-after': '5' } : {};
+      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': invalidTicketChallenge(error.message) } : error.status === 503 ? { 'retry-after': '5' } : {};
       return refuse(request, response, error.status, error.message, headers);
     }
   }
@@ -166,6 +168,10 @@ function refuse(request: IncomingMessage, response: ServerResponse, status: numb
   if (request.method === 'PUT') headers.connection = 'close';
   sendError(request, response, status, message, headers);
   return undefined;
+}
+
+function invalidTicketChallenge(message: string): string {
+  return `${BEARER_CHALLENGE}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
 }
 
 function methodNotAllowed(request: IncomingMessage, response: ServerResponse, allow: string): void {

@@ -1,8 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import parseRange from 'range-parser';
 import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
+import { parseByteRange } from './byte-range.js';
+import { attachmentDisposition } from './content-disposition.js';
 import { sendRange } from './send-range.js';
 import { sendError } from './responses.js';
 import type { UploadSlots } from './upload-slots.js';
@@ -45,6 +46,7 @@ export async function serveFile(request: IncomingMessage, response: ServerRespon
       'accept-ranges': 'bytes',
       etag: `"${entry.sha256}"`,
       'cache-control': 'no-store',
+      'content-disposition': attachmentDisposition(fileName(entry)),
     };
     if (range === 'unsatisfiable') {
       return sendError(request, response, 416, `the range is outside the file (${entry.size} bytes)`, { 'content-range': `bytes */${entry.size}` });
@@ -94,16 +96,13 @@ export async function openCurrent(sha256: string, context: Pick<ServeFileContext
 }
 
 function requestedRange(request: IncomingMessage, entry: CatalogueEntry): { start: number; end: number; partial: boolean } | 'unsatisfiable' {
-  const header = request.headers.range;
   const ifRange = request.headers['if-range'];
   const whole = { start: 0, end: entry.size, partial: false };
   // If-Range naming another version: send the whole file rather than a piece of something else.
-  if (!header || (ifRange !== undefined && ifRange !== `"${entry.sha256}"`)) return whole;
-  const ranges = parseRange(entry.size, header, { combine: true });
-  if (ranges === -1) return 'unsatisfiable';
-  // Malformed headers and multi-range requests get the whole file (RFC 9110 allows ignoring Range).
-  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return whole;
-  return { start: ranges[0]!.start, end: ranges[0]!.end + 1, partial: true };
+  if (ifRange !== undefined && ifRange !== `"${entry.sha256}"`) return whole;
+  const range = parseByteRange(request.headers.range, entry.size);
+  if (range.kind === 'unsatisfiable') return 'unsatisfiable';
+  return range.kind === 'partial' ? { start: range.start, end: range.end, partial: true } : whole;
 }
 
 async function streamRange(handle: FileHandle, start: number, end: number, response: ServerResponse, context: ServeFileContext, record: UploadRecord): Promise<void> {
@@ -119,4 +118,9 @@ async function streamRange(handle: FileHandle, start: number, end: number, respo
     record.bytesSent = sent.bytes;
     context.onUpload(record);
   }
+}
+
+/** The name the file is shared under (the last segment of its published path). */
+export function fileName(entry: CatalogueEntry): string {
+  return entry.publishedPath.slice(entry.publishedPath.lastIndexOf('/') + 1);
 }
