@@ -19,6 +19,10 @@ export interface PeerServerOptions {
   uploadSlots?: number;
   /** seconds a refused downloader is told to wait (default 10) */
   retryAfterSeconds?: number;
+  /** a connection on which nothing moves for this long is closed (default 30 s) */
+  idleTimeoutMs?: number;
+  /** a response whose downloader takes no data for this long is ended, freeing its slot (default 60 s) */
+  writeTimeoutMs?: number;
   /** total upload rate in bytes per second; unlimited when unset */
   uploadBytesPerSecond?: number;
   /** a shared file changed since it was hashed: re-hash it and update the index */
@@ -47,12 +51,15 @@ export class PeerServer {
   constructor(private readonly options: PeerServerOptions) {
     this.slots = new UploadSlots(options.uploadSlots ?? 4);
     if (options.uploadBytesPerSecond) this.rateLimiter = new RateLimiter(options.uploadBytesPerSecond);
-    this.server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
+    const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    // No limit on a whole request (a push of a large file takes long); the idle timeout ends stalls.
+    this.server = createServer({ keepAliveTimeout: Math.min(30_000, idleTimeoutMs), headersTimeout: idleTimeoutMs, requestTimeout: 0 }, (request, response) => {
       this.route(request, response).catch(() => {
         if (!response.headersSent) sendError(request, response, 500, 'internal error');
         else response.destroy();
       });
     });
+    this.server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
   }
 
   get catalogue(): ShareCatalogue {
@@ -102,11 +109,12 @@ export class PeerServer {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
       const claims = await this.authorize(request, response, sha256);
       if (!claims) return;
-      return serveFile(request, response, sha256, claims.jti, {
+      return serveFile(request, response, claims, {
         catalogue: this.options.catalogue,
         slots: this.slots,
         retryAfterSeconds: this.options.retryAfterSeconds ?? 10,
         rateLimiter: this.rateLimiter,
+        writeTimeoutMs: this.options.writeTimeoutMs ?? 60_000,
         onStaleFile: this.onStaleFile,
         onUpload: this.options.onUpload ?? (() => undefined),
       });

@@ -79,7 +79,7 @@ export async function pushFile(input: PushRequest, context: PushContext): Promis
   answered.catch(() => undefined);
   const sent = { bytes: 0 };
   try {
-    await sendRange(handle, 0, entry.size, request, sent, context.rateLimiter);
+    await sendRange(handle, 0, entry.size, request, sent, { limiter: context.rateLimiter });
     request.end();
   } catch {
     // The receiver may refuse early and close; its answer (below) says why.
