@@ -142,7 +142,7 @@ export class PeerDaemon {
     for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
       const result = await pushFile(
         { ticket: push.ticket, targetUrl: push.targetUrl, sha256: push.sha256 },
-        { catalogue: this.library.catalogue, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
+        { catalogue: this.library.catalogue, slots: this.server.slots, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
       ).catch((error: Error) => ({ ok: false, status: 0, bytes: 0, reason: error.message }));
       if (result.ok) return this.options.log(`Pushed ${result.bytes} bytes to ${push.downloader}`);
       if (result.status !== 404 || attempt === PUSH_ATTEMPTS) return this.options.log(`Push to ${push.downloader} failed: ${result.reason ?? result.status}`);

@@ -51,6 +51,13 @@ export class PushReceiver {
     });
   }
 
+  /** pushes arriving right now */
+  get receiving(): number {
+    let count = 0;
+    for (const entry of this.pending.values()) if (entry.receiving) count++;
+    return count;
+  }
+
   isExpected(ticketId: string): boolean {
     return this.pending.has(ticketId);
   }
