@@ -107,3 +107,40 @@ describe('transfer tickets and push brokering', () => {
     for (const peer of [uploader, downloader, firewalledDownloader]) peer.close();
   });
 });
+
+describe('ticket rate limit', () => {
+  let server: TestServer;
+  let http: HttpClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ TRANSFER_RATE_LIMIT_PER_MINUTE: '5' });
+    http = httpClient(server.baseUrl);
+  });
+  afterAll(() => server.close());
+
+  it('limits ticket requests per user over REST and the socket together: 429 with Retry-After', async () => {
+    const [carol, dave] = [await registerUser(http, 'carol'), await registerUser(http, 'dave')];
+    const source = await connectPeer(server.baseUrl, { token: dave.accessToken });
+    await source.ok('share:sync', { files: [entry('x/Limited.txt', 'limited bytes')], final: true });
+    const downloader = await connectPeer(server.baseUrl, { token: carol.accessToken });
+    const sha256 = sha256Hex('limited bytes');
+    try {
+      // Refused requests count too: asking over and over for what nobody shares is not free.
+      for (let index = 0; index < 3; index++) expect((await http.post('/api/v1/transfers', { sha256 }, { token: carol.accessToken })).status).toBe(409);
+      expect(await downloader.call('transfer:request', { sha256: '0'.repeat(64) })).toMatchObject({ ok: false, error: { statusCode: 404 } });
+      expect(await downloader.call('transfer:request', { sha256 })).toMatchObject({ ok: false, error: { statusCode: 409 } });
+
+      const limited = await http.post('/api/v1/transfers', { sha256 }, { token: carol.accessToken });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.body.message).toMatch(/^Too many ticket requests; retry in \d+ s$/);
+      expect(await downloader.call('transfer:request', { sha256 })).toMatchObject({ ok: false, error: { statusCode: 429, message: expect.stringMatching(/Too many ticket requests/) } });
+
+      // Another user is not affected.
+      expect((await http.post('/api/v1/transfers', { sha256: '0'.repeat(64) }, { token: dave.accessToken })).status).toBe(404);
+    } finally {
+      source.close();
+      downloader.close();
+    }
+  });
+});

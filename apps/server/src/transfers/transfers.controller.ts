@@ -49,10 +49,12 @@ export class TransfersController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Ask for a ticket to download a file from its online sources',
-    description: 'Over REST there is no peer session to push to, so a file whose sources are all firewalled answers 409.',
+    description:
+      'Over REST there is no peer session to push to, so a file whose sources are all firewalled answers 409. ' +
+      'Rate limited per user (TRANSFER_RATE_LIMIT_PER_MINUTE, shared with transfer:request): 429 with Retry-After.',
   })
   @ApiCreatedResponse({ schema: GRANT })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(400, 401, 404, 409, 429)
   request(@CurrentUser() caller: AuthUser, @Body() body: TransferRequestDto): Promise<TransferGrant> {
     return this.transfers.request(caller, null, body);
   }
