@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, request as rawRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PIECE_SIZE } from '#contracts';
@@ -284,6 +285,16 @@ describe('downloader', () => {
     const [first, second] = await Promise.all([downloadFile(input), downloadFile(input)]);
     expect([first.ok, second.ok].sort()).toEqual([false, true]);
     expect([first, second].find((outcome) => !outcome.ok)!.reason).toMatch(/already being downloaded/);
+    expect(await readdir(input.outputDir)).toEqual([input.name]);
+  });
+
+  it('takes over the lock left by a download whose process is gone', async () => {
+    const peer = await source();
+    const input = await request([peer]);
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+    await writeFile(join(input.outputDir, `${input.name}.part.lock`), JSON.stringify({ pid: gone, host: hostname(), since: new Date().toISOString() }));
+    const outcome = await downloadFile(input);
+    expect(outcome).toMatchObject({ ok: true });
     expect(await readdir(input.outputDir)).toEqual([input.name]);
   });
 

@@ -5,7 +5,8 @@ import { pieceCount, pieceRange } from '#contracts';
 import { packDigests, pieceRootOf } from '../shares/piece-hashes.js';
 import { type DownloadOutcome, type DownloadProgress, type DownloadRequest, type ValidDownloadRequest, parseDownloadRequest } from './download-request.js';
 import { type FileDigest, fileDigest } from './file-digest.js';
-import { type PartState, type Placement, discardPart, finalizePart, placeDownload, saveState } from './part-file.js';
+import { claimPlacement } from './download-lock.js';
+import { type PartState, type Placement, discardPart, finalizePart, saveState } from './part-file.js';
 import { digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { PieceBufferPool } from './piece-buffer-pool.js';
@@ -49,20 +50,17 @@ const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 export async function downloadFile(input: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadOutcome> {
   const request = parseDownloadRequest(input);
   await mkdir(request.outputDir, { recursive: true });
-  const placement = await placeDownload(request.outputDir, request.name, request.sha256, request.size);
+  const claimed = await claimPlacement(request.outputDir, request.name, request.sha256, request.size);
   const base = { sha256: request.sha256, sourcesUsed: [] as string[], badSources: [] as string[] };
-  if (placement.kind === 'complete') return { ...base, ok: true, bytes: 0, path: placement.path, alreadyComplete: true };
-  // Two downloads writing the same .part would corrupt each other: the second one waits its turn.
-  if (activeParts.has(placement.partPath)) return { ...base, ok: false, bytes: 0, path: null, reason: 'this file is already being downloaded into that folder' };
-  activeParts.add(placement.partPath);
+  if (claimed.kind === 'complete') return { ...base, ok: true, bytes: 0, path: claimed.path, alreadyComplete: true };
+  // Two downloads writing the same .part would corrupt each other: the second one is refused.
+  if (claimed.kind === 'busy') return { ...base, ok: false, bytes: 0, path: null, reason: claimed.reason };
   try {
-    return await new Download(request, placement, options).run();
+    return await new Download(request, claimed.placement, options).run();
   } finally {
-    activeParts.delete(placement.partPath);
+    await claimed.release();
   }
 }
-
-const activeParts = new Set<string>();
 
 /** [start, length] of every piece held. */
 function storedRanges(have: PieceSet, size: number): Array<[number, number]> {
