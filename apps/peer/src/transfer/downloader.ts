@@ -7,7 +7,8 @@ import { type DownloadOutcome, type DownloadProgress, type DownloadRequest, type
 import { type FileDigest, fileDigest } from './file-digest.js';
 import { claimPlacement } from './download-lock.js';
 import { type PartState, type Placement, discardPart, finalizePart, saveState } from './part-file.js';
-import { digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
+import { isOutOfSpace, noSpaceReason, spaceShortage } from './disk-space.js';
+import { countBytes, digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { PieceBufferPool } from './piece-buffer-pool.js';
 import { type PieceWriter, pieceWriter } from './piece-writer.js';
@@ -118,6 +119,9 @@ class Download {
     this.timer = setInterval(() => this.tick(), 250);
     try {
       const previous = this.placement.state;
+      const held = previous ? countBytes(PieceSet.fromBase64(have.total, previous.done), size) : 0;
+      const shortage = await spaceShortage(this.request.outputDir, size - held);
+      if (shortage) return await this.failed(shortage, have);
       if (!previous) await saveState(this.placement.statePath, this.state(have));
       this.handle = await open(this.placement.partPath, previous ? 'r+' : 'w+');
       await this.handle.truncate(size);
@@ -128,6 +132,9 @@ class Download {
       } else if (pieceRoot) {
         this.digests = digestsFromState(previous, pieceRoot, size) ?? (await fetchVerifiedDigests(this.sources, (source) => this.connect(source), { ...this.request, pieceRoot }));
         if (!this.digests) return await this.failed(`no source sent a piece list matching the piece root: ${this.sourceReasons()}`, have);
+        // Kept at once: the sidecar has its full length from now on, so that on a full disk it can
+        // still be rewritten in place (see saveState).
+        if (!previous?.pieces) await this.saveStateNow(previous ? PieceSet.fromBase64(have.total, previous.done) : have);
       }
       if (previous) {
         have = PieceSet.fromBase64(have.total, previous.done);
@@ -149,6 +156,7 @@ class Download {
       if (!have.complete) return await this.failed(`no source could deliver the rest: ${this.sourceReasons()}`, have, resumedBytes);
       return await this.complete(resumedBytes);
     } catch (error) {
+      if (isOutOfSpace(error)) return await this.failed(await noSpaceReason(this.request.outputDir, size - countBytes(have, size)), have, resumedBytes);
       return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
     } finally {
       clearInterval(this.timer);

@@ -153,7 +153,8 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
     response.once('end', () => {
       if (failed) return;
       if (position < end) return fail(new SourceError({ kind: 'dead', message: `the response stopped after ${position - start} of ${end - start} bytes` }));
-      void Promise.all(pending).then(() => resolve(), fail);
+      // A piece that could not be stored fails the span even when its bytes were the last to come.
+      void Promise.all(pending).then(() => failed || resolve(), fail);
     });
     response.once('error', (error) => fail(error instanceof SourceError ? error : new SourceError({ kind: 'dead', message: `connection failed: ${errorText(error)}` })));
     response.once('aborted', () => fail(new SourceError({ kind: 'dead', message: 'the connection was cut mid-response' })));
