@@ -158,7 +158,7 @@ export class PeerDaemon {
     if (!this.ready) throw new Error(`Not connected to ${this.context.server} right now; try again in a moment`);
     this.downloads++;
     try {
-      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress });
+      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress, log: this.options.log });
     } finally {
       this.downloads--;
     }

@@ -8,13 +8,19 @@ import { PushReceiver } from './push-receiver.js';
 import { bearerToken, sendError, sendJson } from './responses.js';
 import { type UploadRecord, serveFile } from './serve-file.js';
 import { TicketRefusedError, type TicketVerifier } from './ticket-verifier.js';
+import { SessionHistory } from './session-history.js';
 import { UploadSlots } from './upload-slots.js';
 
 export interface PeerServerOptions {
   catalogue: ShareCatalogue;
   tickets: TicketVerifier;
-  /** this peer's current session id on the server; undefined while not connected (every ticket is refused) */
+  /** this peer's current session id on the server; undefined while not connected */
   sessionId: () => string | undefined;
+  /**
+   * how long tickets naming a previous session id of this peer are still served after it was last
+   * current (a server restart or reconnection gives the peer a new id mid-download; default 10 min)
+   */
+  sessionGraceMs?: number;
   /** files served at once, one slot per ticket (default 4) */
   uploadSlots?: number;
   /** seconds a refused downloader is told to wait (default 10) */
@@ -47,9 +53,11 @@ export class PeerServer {
   readonly slots: UploadSlots;
   readonly rateLimiter?: RateLimiter;
   private readonly server: Server;
+  private readonly sessions: SessionHistory;
 
   constructor(private readonly options: PeerServerOptions) {
     this.slots = new UploadSlots(options.uploadSlots ?? 4);
+    this.sessions = new SessionHistory(options.sessionId, options.sessionGraceMs ?? 600_000);
     if (options.uploadBytesPerSecond) this.rateLimiter = new RateLimiter(options.uploadBytesPerSecond);
     const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     // No limit on a whole request (a push of a large file takes long); the idle timeout ends stalls.
@@ -136,17 +144,15 @@ export class PeerServer {
     const claims = await this.verifiedClaims(request, response);
     if (!claims) return undefined;
     if (claims.sha !== sha256) return refuse(request, response, 403, 'the ticket is for another file');
-    const sessionId = this.options.sessionId();
-    if (!sessionId || !claims.src.includes(sessionId)) return refuse(request, response, 403, 'the ticket does not name this peer as a source');
+    if (!this.sessions.accepts(claims.src)) return refuse(request, response, 403, 'the ticket does not name this peer as a source');
     return claims;
   }
 
   private async authorizePush(request: IncomingMessage, response: ServerResponse, ticketId: string): Promise<TicketClaims | undefined> {
     const claims = await this.verifiedClaims(request, response);
     if (!claims) return undefined;
-    const sessionId = this.options.sessionId();
     if (claims.jti !== ticketId) return refuse(request, response, 403, 'the ticket is for another push');
-    if (!sessionId || claims.push !== sessionId) return refuse(request, response, 403, 'the ticket does not name this peer as the receiver');
+    if (!claims.push || !this.sessions.accepts([claims.push])) return refuse(request, response, 403, 'the ticket does not name this peer as the receiver');
     if (claims.sha !== this.pushes.expectedHash(ticketId)) return refuse(request, response, 403, 'the ticket is for another file');
     return claims;
   }
