@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { type PeerNamespace, sessionRoom } from '../realtime/peer-socket.js';
+import { SourceBlamesRepository } from './source-blames.repository.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { type OnlineSource, TransfersRepository } from './transfers.repository.js';
 
@@ -29,6 +30,7 @@ export class TransfersService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
+    private readonly blames: SourceBlamesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -42,7 +44,7 @@ export class TransfersService implements OnModuleInit {
   async request(caller: AuthUser, downloaderSessionId: string | null, request: TransferRequest): Promise<TransferGrant> {
     // Counted before anything is looked up: refused requests cost the server as much.
     await this.limits.consume(TICKET_LIMIT, caller.id);
-    const online = (await this.repository.onlineSources(request.sha256, MAX_SOURCES * 2)).filter(
+    const online = (await this.repository.onlineSources(request.sha256, caller.id, MAX_SOURCES * 2)).filter(
       (source) => source.sessionId !== downloaderSessionId,
     );
     const wanted = request.sourceSessionIds;
@@ -93,8 +95,9 @@ export class TransfersService implements OnModuleInit {
       reason: report.reason ?? null,
     });
     this.metrics.transfers.inc({ outcome: report.ok ? 'ok' : 'failed' });
-    if (report.badSourceSessionIds?.length) {
-      this.logger.warn({ sha256: report.sha256, badSources: report.badSourceSessionIds, reporter: caller.id }, 'sources sent data that failed verification');
+    const blamed = await this.blames.record(caller.id, report.sha256, report.badSourceSessionIds ?? []);
+    if (blamed.length > 0) {
+      this.logger.warn({ sha256: report.sha256, badSources: blamed, reporter: caller.id }, 'sources sent data that failed verification');
     }
     return { recorded: true };
   }
