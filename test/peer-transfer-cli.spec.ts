@@ -25,6 +25,16 @@ async function aliceSharesWithBob(server: ServerProcess, path: string, content: 
   return { bob, source };
 }
 
+/** Resolves once the download's sidecar records verified pieces. */
+async function downloadUnderWay(out: string, name: string, command: RunningCommand): Promise<void> {
+  for (;;) {
+    const state = await readFile(join(out, `${name}.part.json`), 'utf8').then((text) => JSON.parse(text) as { done?: string }, () => undefined);
+    if (state?.done && Buffer.from(state.done, 'base64').some((byte) => byte !== 0)) return;
+    if (command.child.exitCode !== null) throw new Error(`the download ended early:\n${command.output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Downloads with the real `peerdex` command against the built server and a running source peer. */
 describe('downloading with peerdex get', () => {
   jest.setTimeout(120_000);
@@ -66,6 +76,35 @@ describe('downloading with peerdex get', () => {
     withNote(first.output, () => expect(code).toBe(0));
     expect(sha256(await readFile(join(out, 'Twice.bin')))).toBe(sha256(twice));
     expect((await readdir(out)).sort()).toEqual(['Twice.bin']);
+  });
+
+  it('logs who downloads what and how it went, and names a source lost mid-download', async () => {
+    const carol = await CliUser.create(server.baseUrl);
+    await carol.register('carol');
+    const share = await mkdtemp(join(tmpdir(), 'carol-share-'));
+    await writeFile(join(share, 'Twice copy.bin'), twice);
+    expect((await carol.run(['share', share])).code).toBe(0);
+    const carolUp = carol.spawn(['up', '--port', '0', '--host', '127.0.0.1', '--max-upload-rate', '1MB']);
+    const bobUp = bob.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
+    try {
+      await carolUp.waitFor(/Published 1 files/);
+      await bobUp.waitFor(/Published 0 files|nothing to resend/);
+      const out = await mkdtemp(join(tmpdir(), 'bob-logged-'));
+      const download = bob.spawn(['get', sha256(twice), '--out', out]);
+      await bobUp.waitFor(/Downloading Twice\.bin \(8\.0 MiB\) from (alice, carol|carol, alice)/);
+      await downloadUnderWay(out, 'Twice.bin', download);
+      await carolUp.stop('SIGKILL');
+      const code = await download.exited;
+      withNote(download.output + bobUp.output, () => expect(code).toBe(0));
+      await bobUp.waitFor(/Lost source carol: [^;\n]+; continuing with alice\n/);
+      await bobUp.waitFor(/Downloaded Twice\.bin \(8\.0 MiB, SHA-256 verified\) to \//);
+      expect(bobUp.output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}: /);
+      await source.waitFor(/Uploading Twice\.bin to bob/);
+      await source.waitFor(/Upload of Twice\.bin to bob done: [\d.]+ MiB in \d+ requests?/);
+    } finally {
+      await carolUp.stop();
+      await bobUp.stop();
+    }
   });
 });
 
@@ -109,16 +148,6 @@ describe('a download across a server restart', () => {
     await exited;
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // down for a moment
     server = await startServerProcess(env);
-  }
-
-  /** Resolves once the download's sidecar records verified pieces. */
-  async function downloadUnderWay(out: string, name: string, command: RunningCommand): Promise<void> {
-    for (;;) {
-      const state = await readFile(join(out, `${name}.part.json`), 'utf8').then((text) => JSON.parse(text) as { done?: string }, () => undefined);
-      if (state?.done && Buffer.from(state.done, 'base64').some((byte) => byte !== 0)) return;
-      if (command.child.exitCode !== null) throw new Error(`the download ended early:\n${command.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   it('finishes a standalone get when the server is killed and comes back', async () => {

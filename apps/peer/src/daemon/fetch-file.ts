@@ -3,6 +3,7 @@ import type { TransferGrant, TransferReport } from '#contracts';
 import type { PushReceiver } from '../http/push-receiver.js';
 import { downloadFile } from '../transfer/downloader.js';
 import type { DownloadOutcome, DownloadProgress, DownloadSource } from '../transfer/download-request.js';
+import { formatBinarySize } from '../transfer/disk-space.js';
 import type { TicketGrant } from '../transfer/ticket-renewal.js';
 import { CliError } from '../cli/errors.js';
 
@@ -22,8 +23,10 @@ export interface FetchOptions {
   pushes?: PushReceiver;
   onProgress?: (progress: DownloadProgress) => void;
   onGrant?: (grant: TransferGrant) => void;
-  /** lines for the user: sources lost, tickets renewed */
+  /** lines for the user: the download starting, sources lost, tickets renewed, how it ended */
   log?: (line: string) => void;
+  /** also log how the download ended (default true; off where the caller says it itself) */
+  logOutcome?: boolean;
   /** how long a new ticket is asked for while the server is away (default 2 min) */
   renewalDeadlineMs?: number;
 }
@@ -39,6 +42,9 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
   let grant = await broker.requestGrant(sha256);
   options.onGrant?.(grant);
   const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
+  const log = options.log ?? (() => undefined);
+  const from = grant.sources.map((source) => source.username).join(', ');
+  log(`Downloading ${file.name} (${formatBinarySize(file.size)}) ${grant.mode === 'push' ? `by push from ${from}` : `from ${from}`}`);
   let outcome: DownloadOutcome;
   if (grant.mode === 'push') {
     if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
@@ -49,8 +55,9 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
       options.onGrant?.(grant);
       return { ticket: grant.ticket, sources: directSources(grant) };
     };
-    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log: options.log });
+    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log });
   }
+  if (options.logOutcome !== false) log(describeOutcome(file.name, file.size, outcome));
   if (!outcome.alreadyComplete) {
     await broker
       .report({
@@ -65,6 +72,13 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
       .catch(() => undefined); // the download's result stands even if the report cannot be delivered
   }
   return { ...outcome, name: file.name, size: file.size, mode: grant.mode };
+}
+
+function describeOutcome(name: string, size: number, outcome: DownloadOutcome): string {
+  if (outcome.alreadyComplete) return `Already had ${name}: ${outcome.path}`;
+  if (outcome.ok) return `Downloaded ${name} (${formatBinarySize(size)}, SHA-256 verified) to ${outcome.path}`;
+  const blamed = outcome.badSources.length ? `; ${outcome.badSources.length} source(s) sent corrupt data and were reported` : '';
+  return `Download of ${name} failed: ${outcome.reason ?? 'unknown reason'}${blamed}`;
 }
 
 function directSources(grant: TransferGrant): DownloadSource[] {

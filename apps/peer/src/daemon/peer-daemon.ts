@@ -72,6 +72,7 @@ export class PeerDaemon {
       uploadSlots: this.options.uploadSlots,
       uploadBytesPerSecond: this.options.uploadBytesPerSecond,
       onStaleFile: () => this.scheduleRescan(),
+      log: this.options.log,
     });
     this.endpoint = await this.server.listen(this.options.port, this.options.host);
     const port = Number(new URL(this.endpoint).port);

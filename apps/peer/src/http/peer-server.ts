@@ -9,6 +9,7 @@ import { bearerToken, sendError, sendJson } from './responses.js';
 import { type UploadRecord, serveFile } from './serve-file.js';
 import { TicketRefusedError, type TicketVerifier } from './ticket-verifier.js';
 import { SessionHistory } from './session-history.js';
+import { UploadLog } from './upload-log.js';
 import { UploadSlots } from './upload-slots.js';
 
 export interface PeerServerOptions {
@@ -35,6 +36,8 @@ export interface PeerServerOptions {
   onStaleFile?: (entry: CatalogueEntry) => void;
   /** every file response, when it ends (for statistics and tests) */
   onUpload?: (record: UploadRecord) => void;
+  /** the uploads log: who got which file, and how it went (see UploadLog) */
+  log?: (line: string) => void;
 }
 
 const FILE_ROUTE = /^\/files\/([^/?#]*)(\/pieces)?$/;
@@ -54,10 +57,12 @@ export class PeerServer {
   readonly rateLimiter?: RateLimiter;
   private readonly server: Server;
   private readonly sessions: SessionHistory;
+  private readonly uploadLog?: UploadLog;
 
   constructor(private readonly options: PeerServerOptions) {
     this.slots = new UploadSlots(options.uploadSlots ?? 4);
     this.sessions = new SessionHistory(options.sessionId, options.sessionGraceMs ?? 600_000);
+    if (options.log) this.uploadLog = new UploadLog(options.log);
     if (options.uploadBytesPerSecond) this.rateLimiter = new RateLimiter(options.uploadBytesPerSecond);
     const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     // No limit on a whole request (a push of a large file takes long); the idle timeout ends stalls.
@@ -124,7 +129,12 @@ export class PeerServer {
         rateLimiter: this.rateLimiter,
         writeTimeoutMs: this.options.writeTimeoutMs ?? 60_000,
         onStaleFile: this.onStaleFile,
-        onUpload: this.options.onUpload ?? (() => undefined),
+        onUploadStart: (record) => this.uploadLog?.started(record),
+        onUpload: (record) => {
+          this.uploadLog?.ended(record);
+          this.options.onUpload?.(record);
+        },
+        onBusy: (record) => this.uploadLog?.busy(record.ticketId, record.downloader, record.name, this.slots.capacity),
       });
     }
     const push = PUSH_ROUTE.exec(path);

@@ -34,7 +34,11 @@ export interface ServeFileContext {
   /** a chunk the downloader does not take within this long ends the response */
   writeTimeoutMs: number;
   onStaleFile(entry: CatalogueEntry): void;
+  /** a response starts (it holds a slot); `onUpload` follows when it ends */
+  onUploadStart(record: UploadRecord): void;
   onUpload(record: UploadRecord): void;
+  /** a downloader turned away: every slot is busy */
+  onBusy(record: Pick<UploadRecord, 'ticketId' | 'downloader' | 'name'>): void;
 }
 
 /**
@@ -71,9 +75,11 @@ export async function serveFile(request: IncomingMessage, response: ServerRespon
     }
     const release = context.slots.tryAcquire(claims.jti);
     if (!release) {
+      context.onBusy({ ticketId: claims.jti, downloader: claims.dun, name: fileName(entry) });
       return sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
     }
     const record: UploadRecord = { sha256: entry.sha256, ticketId: claims.jti, downloader: claims.dun, name: fileName(entry), status, start, end, bytesSent: 0, result: 'interrupted' };
+    context.onUploadStart(record);
     // The downloader may have hung up while the ticket was checked and the file opened: its
     // 'close' has been and gone, so waiting for it would keep the slot forever.
     if (response.destroyed) {

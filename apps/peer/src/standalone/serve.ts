@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     uploadBytesPerSecond: options.rate,
     idleTimeoutMs: options['idle-timeout-ms'],
     writeTimeoutMs: options['write-timeout-ms'],
+    log: (line) => process.stdout.write(`peer: ${line}\n`),
     onStaleFile: (entry) => {
       library.refreshFile(entry.absolutePath).catch((error: unknown) => process.stderr.write(`peer: could not re-hash ${entry.absolutePath}: ${String(error)}\n`));
     },
