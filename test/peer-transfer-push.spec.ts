@@ -8,6 +8,7 @@ import { PEER_PATHS, PIECE_SIZE } from '#contracts';
 import { pushFile } from '../apps/peer/src/http/push-upload.js';
 import { type PeerFixture, startPeerFixture } from '../apps/peer/src/testing/peer-fixture.js';
 import { type TicketAuthority, createTicketAuthority } from '../apps/peer/src/testing/ticket-authority.js';
+import { eventually } from './support/eventually.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -114,7 +115,7 @@ describe('push delivery (firewalled uploader → reachable downloader)', () => {
       request.write(content.subarray(0, 2 * PIECE_SIZE), () => setTimeout(() => request.destroy(), 100));
       request.on('close', () => resolve());
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => expect(receiver.server.pushes.receiving).toBe(0));
     expect(receiver.server.pushes.isExpected(jti)).toBe(true);
     const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots });
     expect(result.ok).toBe(true);

@@ -108,6 +108,9 @@ export class PushReceiver {
         // The uploader went away: keep the pieces that arrived for a later attempt, pulled or pushed.
         for (let index = 0; index < Math.floor(received.bytes / PIECE_SIZE); index++) have.add(index);
         await saveState(placement.statePath, { ...state, done: have.toBase64() });
+        // The target is free before the push counts as awaited again: a retry must find it so.
+        await release();
+        release = undefined;
         entry.receiving = false;
         this.armTimer(entry);
         return;
