@@ -192,6 +192,7 @@ const OPERATIONS: Record<string, OperationCases> = {
       { name: 'a malformed hash', status: 400, body: { sha256: 'abc' } },
       { name: 'a hash nobody shares', status: 404, body: { sha256: randomSha256() } },
       { name: 'a file whose sources are all firewalled', status: 409, body: (f) => ({ sha256: f.hidden }) },
+      { name: 'ticket requests past the limit', status: 429, as: 'hasty', body: (f) => ({ sha256: f.song }), repeat: 40 },
     ],
   },
   [`POST ${API}/transfers/reports`]: {
@@ -369,6 +370,7 @@ describe('the OpenAPI document', () => {
       AUTH_RATE_LIMIT_PER_USERNAME: '8',
       SEARCH_RATE_LIMIT_PER_MINUTE: '15',
       REPORT_RATE_LIMIT_PER_USER: '6',
+      TRANSFER_RATE_LIMIT_PER_MINUTE: '10',
       PEER_PROBE_TIMEOUT: '2s',
     });
     http = httpClient(server.baseUrl);

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, request as rawRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PIECE_SIZE } from '#contracts';
@@ -285,6 +286,52 @@ describe('downloader', () => {
     expect([first.ok, second.ok].sort()).toEqual([false, true]);
     expect([first, second].find((outcome) => !outcome.ok)!.reason).toMatch(/already being downloaded/);
     expect(await readdir(input.outputDir)).toEqual([input.name]);
+  });
+
+  it('takes over the lock left by a download whose process is gone', async () => {
+    const peer = await source();
+    const input = await request([peer]);
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+    await writeFile(join(input.outputDir, `${input.name}.part.lock`), JSON.stringify({ pid: gone, host: hostname(), since: new Date().toISOString() }));
+    const outcome = await downloadFile(input);
+    expect(outcome).toMatchObject({ ok: true });
+    expect(await readdir(input.outputDir)).toEqual([input.name]);
+  });
+
+  it('asks for a new ticket when its source refuses the one it has, and carries on', async () => {
+    const peer = await source();
+    // A ticket naming a session the source does not have, as after a server restart.
+    const input = await request([peer], { ticket: await authority.issue({ sha: hash, src: [randomUUID()], size: content.length }) });
+    const lines: string[] = [];
+    let asked = 0;
+    const outcome = await downloadFile(
+      { ...input, sources: [{ sessionId: randomUUID(), url: peer.url, username: 'alice' }] },
+      {
+        log: (line) => lines.push(line),
+        renewTicket: async () => {
+          // The first time the server is still away.
+          if (++asked === 1) throw new Error('Cannot reach the server');
+          return { ticket: await authority.issue({ sha: hash, src: [peer.sessionId], size: content.length }), sources: [{ sessionId: peer.sessionId, url: peer.url, username: 'alice' }] };
+        },
+      },
+    );
+    expect(outcome).toMatchObject({ ok: true, sourcesUsed: [peer.sessionId] });
+    expect((await readFile(outcome.path!)).equals(content)).toBe(true);
+    expect(asked).toBe(2);
+    expect(lines).toEqual([
+      'Could not get a new ticket (Cannot reach the server); trying again shortly',
+      'Got a new ticket from the server; sources: alice',
+    ]);
+  });
+
+  it('gives up on a source that keeps refusing its tickets, naming its user', async () => {
+    const peer = await source();
+    const stale = await authority.issue({ sha: hash, src: [randomUUID()], size: content.length });
+    const input = await request([peer], { ticket: stale, sources: [{ sessionId: randomUUID(), url: peer.url, username: 'alice' }] });
+    const lines: string[] = [];
+    const outcome = await downloadFile(input, { log: (line) => lines.push(line), maxTicketWaitMs: 3_000, renewTicket: async () => ({ ticket: stale, sources: [] }) });
+    expect(outcome).toMatchObject({ ok: false, reason: 'no source sent a piece list matching the piece root: alice: refused with 403: the ticket does not name this peer as a source' });
+    expect(lines.at(-1)).toBe('Lost source alice: refused with 403: the ticket does not name this peer as a source; no other source left');
   });
 
   it('downloads an empty file without asking anyone', async () => {

@@ -7,6 +7,7 @@ import { PIECE_SIZE, PieceListSchema } from '#contracts';
 import { pieceRootOf } from '../apps/peer/src/shares/piece-hashes.js';
 import { type PeerFixture, startPeerFixture } from '../apps/peer/src/testing/peer-fixture.js';
 import { type TicketAuthority, createTicketAuthority } from '../apps/peer/src/testing/ticket-authority.js';
+import { eventually } from './support/eventually.js';
 import { withNote } from './support/with-note.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -110,6 +111,28 @@ describe('peer HTTP endpoint', () => {
     const stranger = await createTicketAuthority();
     const forged = await stranger.issue({ sha: hash, src: [peer.sessionId] });
     expect((await get(`/files/${hash}`, withTicket(forged))).status).toBe(401);
+  });
+
+  it('keeps serving tickets that name its previous session for a grace period, not longer', async () => {
+    const sessions = { current: randomUUID() as string | undefined };
+    const first = sessions.current!;
+    const local = await startPeerFixture(authority, { 'a.txt': 'restart' }, { sessionId: () => sessions.current, sessionGraceMs: 1_500 });
+    try {
+      const sha = sha256(Buffer.from('restart'));
+      const old = await authority.issue({ sha, src: [first] });
+      expect((await raw(local.url, `/files/${sha}`, withTicket(old))).status).toBe(200);
+      // The server went away: no session at all for a moment, then a new one.
+      sessions.current = undefined;
+      expect((await raw(local.url, `/files/${sha}`, withTicket(old))).status).toBe(200);
+      sessions.current = randomUUID();
+      expect((await raw(local.url, `/files/${sha}`, withTicket(old))).status).toBe(200);
+      expect((await raw(local.url, `/files/${sha}`, withTicket(await authority.issue({ sha, src: [sessions.current] })))).status).toBe(200);
+      // A session this peer never had is refused as before; the old one once its grace is over.
+      expect((await raw(local.url, `/files/${sha}`, withTicket(await authority.issue({ sha, src: [randomUUID()] })))).status).toBe(403);
+      await eventually(async () => expect((await raw(local.url, `/files/${sha}`, withTicket(old))).status).toBe(403));
+    } finally {
+      await local.close();
+    }
   });
 
   it('accepts tickets signed with a rotated key after refreshing the key set', async () => {

@@ -8,6 +8,7 @@ import { PEER_PATHS, PIECE_SIZE } from '#contracts';
 import { pushFile } from '../apps/peer/src/http/push-upload.js';
 import { type PeerFixture, startPeerFixture } from '../apps/peer/src/testing/peer-fixture.js';
 import { type TicketAuthority, createTicketAuthority } from '../apps/peer/src/testing/ticket-authority.js';
+import { eventually } from './support/eventually.js';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -57,7 +58,7 @@ describe('push delivery (firewalled uploader → reachable downloader)', () => {
     const { jti, ticket, targetUrl } = await pushTicket();
     const dir = await mkdtemp(join(outputDir, 'ok-'));
     const outcome = receiver.server.pushes.expect({ ticketId: jti, sha256: hash, size: content.length, pieceRoot, name: 'ünïcode song.flac', outputDir: dir });
-    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue });
+    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots });
     expect(result).toMatchObject({ ok: true, status: 204, bytes: content.length });
     expect(await outcome).toMatchObject({ ok: true, bytes: content.length, sha256: hash, sourcesUsed: [uploader.sessionId], badSources: [] });
     expect(await readdir(dir)).toEqual(['ünïcode song.flac']);
@@ -114,9 +115,9 @@ describe('push delivery (firewalled uploader → reachable downloader)', () => {
       request.write(content.subarray(0, 2 * PIECE_SIZE), () => setTimeout(() => request.destroy(), 100));
       request.on('close', () => resolve());
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => expect(receiver.server.pushes.receiving).toBe(0));
     expect(receiver.server.pushes.isExpected(jti)).toBe(true);
-    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue });
+    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots });
     expect(result.ok).toBe(true);
     expect(await outcome).toMatchObject({ ok: true, path: join(dir, 'retry.flac') });
     expect((await readFile(join(dir, 'retry.flac'))).equals(content)).toBe(true);
@@ -127,15 +128,44 @@ describe('push delivery (firewalled uploader → reachable downloader)', () => {
     const dir = await mkdtemp(join(outputDir, 'have-'));
     await writeFile(join(dir, 'have.flac'), content);
     const outcome = receiver.server.pushes.expect({ ticketId: jti, sha256: hash, size: content.length, pieceRoot, name: 'have.flac', outputDir: dir });
-    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue });
+    const result = await pushFile({ ticket, targetUrl, sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots });
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(await outcome).toMatchObject({ ok: true, alreadyComplete: true, path: join(dir, 'have.flac') });
     expect(await readdir(dir)).toEqual(['have.flac']);
   });
 
+  it('takes an upload slot for each push: eight pushes asked of one peer go four at a time', async () => {
+    const data = randomBytes(PIECE_SIZE);
+    const dataHash = sha256(data);
+    const throttled = await startPeerFixture(authority, { 'slow.bin': data }, { uploadSlots: 4, uploadBytesPerSecond: 4 * PIECE_SIZE });
+    const root = throttled.library.entries()[0]!.pieceRoot!;
+    let mostAtOnce = 0;
+    const watch = setInterval(() => (mostAtOnce = Math.max(mostAtOnce, receiver.server.pushes.receiving)), 5);
+    try {
+      const pushes = await Promise.all(
+        Array.from({ length: 8 }, async (_, index) => {
+          const jti = randomUUID();
+          const ticket = await authority.issue({ jti, sha: dataHash, src: [throttled.sessionId], push: receiver.sessionId, size: data.length });
+          const dir = await mkdtemp(join(outputDir, `slots-${index}-`));
+          const outcome = receiver.server.pushes.expect({ ticketId: jti, sha256: dataHash, size: data.length, pieceRoot: root, name: 'slow.bin', outputDir: dir });
+          return { outcome, upload: pushFile({ ticket, targetUrl: `${receiver.url}${PEER_PATHS.push(jti)}`, sha256: dataHash }, { catalogue: throttled.library.catalogue, slots: throttled.server.slots, rateLimiter: throttled.server.rateLimiter }) };
+        }),
+      );
+      const results = await Promise.all(pushes.map((push) => push.upload));
+      expect(results.map((result) => result.ok)).toEqual(Array(8).fill(true));
+      expect((await Promise.all(pushes.map((push) => push.outcome))).every((outcome) => outcome.ok)).toBe(true);
+      expect(mostAtOnce).toBeGreaterThan(0);
+      expect(mostAtOnce).toBeLessThanOrEqual(4);
+      expect(throttled.server.slots.inUse).toBe(0);
+    } finally {
+      clearInterval(watch);
+      await throttled.close();
+    }
+  });
+
   it('refuses to push anywhere but the ticket\'s push route', async () => {
     const { ticket } = await pushTicket();
-    await expect(pushFile({ ticket, targetUrl: `${receiver.url}/files/${hash}`, sha256: hash }, { catalogue: uploader.library.catalogue })).rejects.toThrow(/targetUrl must end in \/push\//);
-    await expect(pushFile({ ticket, targetUrl: 'ftp://example.invalid/push/x', sha256: hash }, { catalogue: uploader.library.catalogue })).rejects.toThrow(/targetUrl/);
+    await expect(pushFile({ ticket, targetUrl: `${receiver.url}/files/${hash}`, sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots })).rejects.toThrow(/targetUrl must end in \/push\//);
+    await expect(pushFile({ ticket, targetUrl: 'ftp://example.invalid/push/x', sha256: hash }, { catalogue: uploader.library.catalogue, slots: uploader.server.slots })).rejects.toThrow(/targetUrl/);
   });
 });

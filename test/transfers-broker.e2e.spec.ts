@@ -8,6 +8,13 @@ import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient, type HttpClient } from './support/http.js';
 import { type ConnectedPeer, connectPeer, entry, sha256Hex } from './support/peer-socket.js';
 
+/** A peer endpoint that only answers the server's reachability probe: its sessions are reachable. */
+async function probeEndpoint(): Promise<{ endpoint: Server; endpointPort: number }> {
+  const endpoint = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  return { endpoint, endpointPort: (endpoint.address() as AddressInfo).port };
+}
+
 describe('transfer tickets and push brokering', () => {
   let server: TestServer;
   let http: HttpClient;
@@ -18,9 +25,7 @@ describe('transfer tickets and push brokering', () => {
   beforeAll(async () => {
     server = await startTestServer({ PEER_PROBE_TIMEOUT: '500ms' });
     http = httpClient(server.baseUrl);
-    endpoint = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
-    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-    endpointPort = (endpoint.address() as AddressInfo).port;
+    ({ endpoint, endpointPort } = await probeEndpoint());
     [alice, bob] = [await registerUser(http, 'alice'), await registerUser(http, 'bob')];
   });
   afterAll(async () => {
@@ -105,5 +110,110 @@ describe('transfer tickets and push brokering', () => {
     const refused = await firewalledDownloader.call('transfer:request', { sha256: sha256Hex('hidden bytes') });
     expect(refused).toMatchObject({ ok: false, error: { statusCode: 409, message: expect.stringMatching(/firewalled/) } });
     for (const peer of [uploader, downloader, firewalledDownloader]) peer.close();
+  });
+});
+
+describe('sources blamed for corrupt data', () => {
+  let server: TestServer;
+  let http: HttpClient;
+  let endpoint: Server;
+  let endpointPort: number;
+
+  beforeAll(async () => {
+    server = await startTestServer({ PEER_PROBE_TIMEOUT: '500ms' });
+    http = httpClient(server.baseUrl);
+    ({ endpoint, endpointPort } = await probeEndpoint());
+  });
+  afterAll(async () => {
+    await server.close();
+    endpoint.close();
+  });
+
+  it('stops listing a session for a hash once two downloaders blame it, and at once for the one who blamed it', async () => {
+    const [eve, frank, gus, hank, ivan] = await Promise.all(['eve', 'frank', 'gus', 'hank', 'ivan'].map((name) => registerUser(http, name)));
+    const rotten = sha256Hex('rotten bytes');
+    const liar = await connectPeer(server.baseUrl, { token: eve!.accessToken, port: endpointPort });
+    await liar.ok('share:sync', { files: [entry('c/Rotten.bin', 'rotten bytes'), entry('c/Fine.bin', 'fine bytes')], final: true });
+    const honest = await connectPeer(server.baseUrl, { token: frank!.accessToken, port: endpointPort });
+    await honest.ok('share:sync', { files: [entry('d/Rotten copy.bin', 'rotten bytes')], final: true });
+    const peers = await Promise.all([gus, hank, ivan].map((user) => connectPeer(server.baseUrl, { token: user!.accessToken })));
+    const [gusPeer, hankPeer, ivanPeer] = peers as [ConnectedPeer, ConnectedPeer, ConnectedPeer];
+    const liarId = liar.ready.sessionId;
+    const sourcesOf = async (peer: ConnectedPeer) => ((await peer.ok('transfer:request', { sha256: rotten })).sources as Array<{ sessionId: string }>).map((source) => source.sessionId).sort();
+    const listed = async (token: string) => {
+      const details = await http.get(`/api/v1/files/${rotten}`, { token });
+      const found = await http.get('/api/v1/search?q=rotten', { token });
+      return { details: details.body.sources.map((source: { username: string }) => source.username).sort(), search: found.body.results[0].sources.map((source: { username: string }) => source.username).sort() };
+    };
+    try {
+      const both = [liarId, honest.ready.sessionId].sort();
+      const gusGrant = await gusPeer.ok('transfer:request', { sha256: rotten });
+      expect(gusGrant.sources.map((source: { sessionId: string }) => source.sessionId).sort()).toEqual(both);
+      await gusPeer.ok('transfer:report', { sha256: rotten, ticketId: gusGrant.ticketId, bytes: 0, ok: false, badSourceSessionIds: [liarId] });
+      await gusPeer.ok('transfer:report', { sha256: rotten, ticketId: gusGrant.ticketId, bytes: 0, ok: false, badSourceSessionIds: [liarId] }); // twice counts once
+
+      // The blamer is not sent to it again; everyone else still is, after a single blame.
+      expect(await sourcesOf(gusPeer)).toEqual([honest.ready.sessionId]);
+      expect(await sourcesOf(hankPeer)).toEqual(both);
+      expect(await listed(hank!.accessToken)).toEqual({ details: ['eve', 'frank'], search: ['eve', 'frank'] });
+
+      // Only a session one of your tickets named can be blamed: ivan's ticket named frank alone.
+      const ivanGrant = await ivanPeer.ok('transfer:request', { sha256: rotten, sourceSessionIds: [honest.ready.sessionId] });
+      await ivanPeer.ok('transfer:report', { sha256: rotten, ticketId: ivanGrant.ticketId, bytes: 0, ok: false, badSourceSessionIds: [liarId] });
+      expect(await sourcesOf(hankPeer)).toEqual(both);
+
+      // A second downloader's blame delists the session for that hash, for everyone.
+      const hankGrant = await hankPeer.ok('transfer:request', { sha256: rotten });
+      const report = await http.post('/api/v1/transfers/reports', { sha256: rotten, ticketId: hankGrant.ticketId, bytes: 0, ok: false, badSourceSessionIds: [liarId] }, { token: hank!.accessToken });
+      expect(report.status).toBe(200);
+      expect(await sourcesOf(ivanPeer)).toEqual([honest.ready.sessionId]);
+      expect(await listed(ivan!.accessToken)).toEqual({ details: ['frank'], search: ['frank'] });
+      // Only for that hash.
+      expect((await ivanPeer.ok('transfer:request', { sha256: sha256Hex('fine bytes') })).sources).toMatchObject([{ sessionId: liarId }]);
+
+      // Moderators see the count.
+      const admin = (await http.post('/api/v1/auth/login', { username: 'admin', password: 'admin-password' })).body.accessToken;
+      const stats = await http.get('/api/v1/admin/stats', { token: admin });
+      expect(stats.body.blames).toEqual({ lastDay: 2, delistedSources: 1 });
+    } finally {
+      for (const peer of [liar, honest, ...peers]) peer.close();
+    }
+  });
+});
+
+describe('ticket rate limit', () => {
+  let server: TestServer;
+  let http: HttpClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ TRANSFER_RATE_LIMIT_PER_MINUTE: '5' });
+    http = httpClient(server.baseUrl);
+  });
+  afterAll(() => server.close());
+
+  it('limits ticket requests per user over REST and the socket together: 429 with Retry-After', async () => {
+    const [carol, dave] = [await registerUser(http, 'carol'), await registerUser(http, 'dave')];
+    const source = await connectPeer(server.baseUrl, { token: dave.accessToken });
+    await source.ok('share:sync', { files: [entry('x/Limited.txt', 'limited bytes')], final: true });
+    const downloader = await connectPeer(server.baseUrl, { token: carol.accessToken });
+    const sha256 = sha256Hex('limited bytes');
+    try {
+      // Refused requests count too: asking over and over for what nobody shares is not free.
+      for (let index = 0; index < 3; index++) expect((await http.post('/api/v1/transfers', { sha256 }, { token: carol.accessToken })).status).toBe(409);
+      expect(await downloader.call('transfer:request', { sha256: '0'.repeat(64) })).toMatchObject({ ok: false, error: { statusCode: 404 } });
+      expect(await downloader.call('transfer:request', { sha256 })).toMatchObject({ ok: false, error: { statusCode: 409 } });
+
+      const limited = await http.post('/api/v1/transfers', { sha256 }, { token: carol.accessToken });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.body.message).toMatch(/^Too many ticket requests; retry in \d+ s$/);
+      expect(await downloader.call('transfer:request', { sha256 })).toMatchObject({ ok: false, error: { statusCode: 429, message: expect.stringMatching(/Too many ticket requests/) } });
+
+      // Another user is not affected.
+      expect((await http.post('/api/v1/transfers', { sha256: '0'.repeat(64) }, { token: dave.accessToken })).status).toBe(404);
+    } finally {
+      source.close();
+      downloader.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ export { PushReceiver, type ExpectedPush } from './http/push-receiver.js';
 export { pushFile, InvalidPushRequestError, type PushRequest, type PushResult, type PushContext } from './http/push-upload.js';
 export type { UploadRecord } from './http/serve-file.js';
 export { downloadFile, type DownloadOptions } from './transfer/downloader.js';
+export type { RenewTicket, TicketGrant } from './transfer/ticket-renewal.js';
 export {
   InvalidDownloadRequestError,
   type DownloadRequest,

@@ -152,4 +152,6 @@ export interface AdminStats {
   transfers: { lastHour: number; lastDay: number };
   topQueries: Array<{ q: string; count: number }>;
   openReports: number;
+  /** sources blamed for corrupt data: blames in the last day; online sessions delisted for a file now */
+  blames: { lastDay: number; delistedSources: number };
 }

@@ -6,7 +6,8 @@ import { Sha256Schema } from './files.js';
  * `Authorization: Bearer <ticket>`.
  *
  *   GET  /healthz                    → 200 {status: "ok"}; the server's reachability probe
- *   GET  /files/:sha256              → the file; Range supported (206/416); ETag "<sha256>"
+ *   GET  /files/:sha256              → the file; one Range (206/416, RFC 9110); ETag "<sha256>";
+ *                                      Content-Disposition naming the file; 401 with WWW-Authenticate: Bearer
  *   HEAD /files/:sha256              → headers only
  *   GET  /files/:sha256/pieces       → PieceList
  *   PUT  /push/:ticketId             → a firewalled uploader delivering a file (transfer:push)

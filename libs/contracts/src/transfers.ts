@@ -35,6 +35,14 @@ export interface TransferGrant {
   mode: 'direct' | 'push';
 }
 
+/**
+ * Blame delisting: a source session blamed (transfer:report's badSourceSessionIds) for a file is
+ * no longer offered for that file to the downloader who blamed it, at once, and no longer offered
+ * nor listed in search for anyone once this many distinct downloaders have blamed it. A blame
+ * counts only when one of the reporter's tickets for that file named the session.
+ */
+export const BLAMES_TO_DELIST = 2;
+
 /** transfer:report: the outcome of a download, for accounting and to flag bad sources. */
 export const TransferReportSchema = z.strictObject({
   sha256: Sha256Schema,

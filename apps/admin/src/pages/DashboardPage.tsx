@@ -36,6 +36,7 @@ function StatsGrid({ stats }: { stats: AdminStats }) {
         <Stat label="Open reports" value={formatCount(stats.openReports)} />
         <Stat label="Searches" value={formatCount(stats.searches.lastHour)} hint={`last hour · ${formatCount(stats.searches.lastDay)} last day`} />
         <Stat label="Transfers" value={formatCount(stats.transfers.lastHour)} hint={`last hour · ${formatCount(stats.transfers.lastDay)} last day`} />
+        <Stat label="Delisted sources" value={formatCount(stats.blames.delistedSources)} hint={`blamed for corrupt data · ${formatCount(stats.blames.lastDay)} blames last day`} />
       </SimpleGrid>
       <Paper withBorder radius="md" p="md">
         <Title order={5} mb="xs">

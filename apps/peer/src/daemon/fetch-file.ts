@@ -1,7 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransferGrant, TransferReport } from '#contracts';
 import type { PushReceiver } from '../http/push-receiver.js';
 import { downloadFile } from '../transfer/downloader.js';
-import type { DownloadOutcome, DownloadProgress } from '../transfer/download-request.js';
+import type { DownloadOutcome, DownloadProgress, DownloadSource } from '../transfer/download-request.js';
+import { formatBinarySize } from '../transfer/disk-space.js';
+import type { TicketGrant } from '../transfer/ticket-renewal.js';
 import { CliError } from '../cli/errors.js';
 
 /** Where tickets come from and where outcomes go: the daemon's socket, or REST for a standalone `get`. */
@@ -16,29 +19,45 @@ export interface FetchResult extends DownloadOutcome {
   mode: TransferGrant['mode'];
 }
 
-/** A long download outlives its ticket; each new ticket resumes from the verified pieces on disk. */
-const MAX_TICKETS = 10;
+export interface FetchOptions {
+  pushes?: PushReceiver;
+  onProgress?: (progress: DownloadProgress) => void;
+  onGrant?: (grant: TransferGrant) => void;
+  /** lines for the user: the download starting, sources lost, tickets renewed, how it ended */
+  log?: (line: string) => void;
+  /** also log how the download ended (default true; off where the caller says it itself) */
+  logOutcome?: boolean;
+  /** how long a new ticket is asked for while the server is away (default 2 min) */
+  renewalDeadlineMs?: number;
+}
 
 /**
  * Downloads one file by hash: asks the broker for a ticket, fetches from the sources (or waits
- * for the push a firewalled source was asked to make), renews the ticket when it expires
- * mid-download, and reports the outcome, including sources that sent bad data.
+ * for the push a firewalled source was asked to make), asks for a new ticket whenever sources
+ * refuse theirs (it expired, or the server restarted and the sources came back under new session
+ * ids) — retrying with backoff while the server is away — and reports the outcome, including
+ * sources that sent bad data.
  */
-export async function fetchFile(
-  sha256: string,
-  outputDir: string,
-  broker: Broker,
-  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void; onGrant?: (grant: TransferGrant) => void } = {},
-): Promise<FetchResult> {
+export async function fetchFile(sha256: string, outputDir: string, broker: Broker, options: FetchOptions = {}): Promise<FetchResult> {
   let grant = await broker.requestGrant(sha256);
+  options.onGrant?.(grant);
+  const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
+  const log = options.log ?? (() => undefined);
+  const from = grant.sources.map((source) => source.username).join(', ');
+  log(`Downloading ${file.name} (${formatBinarySize(file.size)}) ${grant.mode === 'push' ? `by push from ${from}` : `from ${from}`}`);
   let outcome: DownloadOutcome;
-  for (let tickets = 1; ; tickets++) {
-    options.onGrant?.(grant);
-    outcome = await attempt(grant, outputDir, options);
-    const ticketRanOut = Date.parse(grant.expiresAt) <= Date.now() + 5_000;
-    if (outcome.ok || !ticketRanOut || tickets >= MAX_TICKETS || grant.mode === 'push') break;
-    grant = await broker.requestGrant(sha256);
+  if (grant.mode === 'push') {
+    if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
+    outcome = await options.pushes.expect({ ...file, ticketId: grant.ticketId });
+  } else {
+    const renewTicket = async (signal: AbortSignal): Promise<TicketGrant> => {
+      grant = await requestWithRetry(() => broker.requestGrant(sha256), options.renewalDeadlineMs ?? 120_000, signal);
+      options.onGrant?.(grant);
+      return { ticket: grant.ticket, sources: directSources(grant) };
+    };
+    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log });
   }
+  if (options.logOutcome !== false) log(describeOutcome(file.name, file.size, outcome));
   if (!outcome.alreadyComplete) {
     await broker
       .report({
@@ -52,19 +71,34 @@ export async function fetchFile(
       })
       .catch(() => undefined); // the download's result stands even if the report cannot be delivered
   }
-  return { ...outcome, name: grant.name, size: grant.size, mode: grant.mode };
+  return { ...outcome, name: file.name, size: file.size, mode: grant.mode };
 }
 
-function attempt(
-  grant: TransferGrant,
-  outputDir: string,
-  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void },
-): Promise<DownloadOutcome> {
-  const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
-  if (grant.mode === 'push') {
-    if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
-    return options.pushes.expect({ ...file, ticketId: grant.ticketId });
+function describeOutcome(name: string, size: number, outcome: DownloadOutcome): string {
+  if (outcome.alreadyComplete) return `Already had ${name}: ${outcome.path}`;
+  if (outcome.ok) return `Downloaded ${name} (${formatBinarySize(size)}, SHA-256 verified) to ${outcome.path}`;
+  const blamed = outcome.badSources.length ? `; ${outcome.badSources.length} source(s) sent corrupt data and were reported` : '';
+  return `Download of ${name} failed: ${outcome.reason ?? 'unknown reason'}${blamed}`;
+}
+
+function directSources(grant: TransferGrant): DownloadSource[] {
+  if (grant.mode !== 'direct') return [];
+  return grant.sources.flatMap((source) => (source.url ? [{ sessionId: source.sessionId, url: source.url, username: source.username }] : []));
+}
+
+/**
+ * A ticket from a server that may be restarting: failures (unreachable, 5xx, rate limited, the
+ * sources not back yet) are retried after 1 s, doubling to 15 s, until `deadlineMs` has passed.
+ */
+async function requestWithRetry<T>(request: () => Promise<T>, deadlineMs: number, signal: AbortSignal): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const delay = Math.min(15_000, 1_000 * 2 ** attempt);
+      if (signal.aborted || Date.now() + delay > deadline) throw error;
+      await sleep(delay, undefined, { signal });
+    }
   }
-  const sources = grant.sources.flatMap((source) => (source.url ? [{ sessionId: source.sessionId, url: source.url }] : []));
-  return downloadFile({ ...file, sources, ticket: grant.ticket }, { onProgress: options.onProgress });
 }

@@ -72,6 +72,7 @@ export class PeerDaemon {
       uploadSlots: this.options.uploadSlots,
       uploadBytesPerSecond: this.options.uploadBytesPerSecond,
       onStaleFile: () => this.scheduleRescan(),
+      log: this.options.log,
     });
     this.endpoint = await this.server.listen(this.options.port, this.options.host);
     const port = Number(new URL(this.endpoint).port);
@@ -142,7 +143,7 @@ export class PeerDaemon {
     for (let attempt = 1; attempt <= PUSH_ATTEMPTS; attempt++) {
       const result = await pushFile(
         { ticket: push.ticket, targetUrl: push.targetUrl, sha256: push.sha256 },
-        { catalogue: this.library.catalogue, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
+        { catalogue: this.library.catalogue, slots: this.server.slots, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
       ).catch((error: Error) => ({ ok: false, status: 0, bytes: 0, reason: error.message }));
       if (result.ok) return this.options.log(`Pushed ${result.bytes} bytes to ${push.downloader}`);
       if (result.status !== 404 || attempt === PUSH_ATTEMPTS) return this.options.log(`Push to ${push.downloader} failed: ${result.reason ?? result.status}`);
@@ -158,7 +159,7 @@ export class PeerDaemon {
     if (!this.ready) throw new Error(`Not connected to ${this.context.server} right now; try again in a moment`);
     this.downloads++;
     try {
-      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress });
+      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress, log: this.options.log });
     } finally {
       this.downloads--;
     }

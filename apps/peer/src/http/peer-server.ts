@@ -8,29 +8,44 @@ import { PushReceiver } from './push-receiver.js';
 import { bearerToken, sendError, sendJson } from './responses.js';
 import { type UploadRecord, serveFile } from './serve-file.js';
 import { TicketRefusedError, type TicketVerifier } from './ticket-verifier.js';
+import { SessionHistory } from './session-history.js';
+import { UploadLog } from './upload-log.js';
 import { UploadSlots } from './upload-slots.js';
 
 export interface PeerServerOptions {
   catalogue: ShareCatalogue;
   tickets: TicketVerifier;
-  /** this peer's current session id on the server; undefined while not connected (every ticket is refused) */
+  /** this peer's current session id on the server; undefined while not connected */
   sessionId: () => string | undefined;
+  /**
+   * how long tickets naming a previous session id of this peer are still served after it was last
+   * current (a server restart or reconnection gives the peer a new id mid-download; default 10 min)
+   */
+  sessionGraceMs?: number;
   /** files served at once, one slot per ticket (default 4) */
   uploadSlots?: number;
   /** seconds a refused downloader is told to wait (default 10) */
   retryAfterSeconds?: number;
+  /** a connection on which nothing moves for this long is closed (default 30 s) */
+  idleTimeoutMs?: number;
+  /** a response whose downloader takes no data for this long is ended, freeing its slot (default 60 s) */
+  writeTimeoutMs?: number;
   /** total upload rate in bytes per second; unlimited when unset */
   uploadBytesPerSecond?: number;
   /** a shared file changed since it was hashed: re-hash it and update the index */
   onStaleFile?: (entry: CatalogueEntry) => void;
   /** every file response, when it ends (for statistics and tests) */
   onUpload?: (record: UploadRecord) => void;
+  /** the uploads log: who got which file, and how it went (see UploadLog) */
+  log?: (line: string) => void;
 }
 
 const FILE_ROUTE = /^\/files\/([^/?#]*)(\/pieces)?$/;
 const PUSH_ROUTE = /^\/push\/([^/?#]*)$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tickets are bearer tokens (RFC 6750); a 401 says so, as RFC 9110 §11.6.1 requires. */
+const BEARER_CHALLENGE = 'Bearer realm="peerdex"';
 
 /**
  * The peer's HTTP endpoint (docs/protocol.md). Routes match the raw request path: nothing from the
@@ -41,16 +56,23 @@ export class PeerServer {
   readonly slots: UploadSlots;
   readonly rateLimiter?: RateLimiter;
   private readonly server: Server;
+  private readonly sessions: SessionHistory;
+  private readonly uploadLog?: UploadLog;
 
   constructor(private readonly options: PeerServerOptions) {
     this.slots = new UploadSlots(options.uploadSlots ?? 4);
+    this.sessions = new SessionHistory(options.sessionId, options.sessionGraceMs ?? 600_000);
+    if (options.log) this.uploadLog = new UploadLog(options.log);
     if (options.uploadBytesPerSecond) this.rateLimiter = new RateLimiter(options.uploadBytesPerSecond);
-    this.server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
+    const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    // No limit on a whole request (a push of a large file takes long); the idle timeout ends stalls.
+    this.server = createServer({ keepAliveTimeout: Math.min(30_000, idleTimeoutMs), headersTimeout: idleTimeoutMs, requestTimeout: 0 }, (request, response) => {
       this.route(request, response).catch(() => {
         if (!response.headersSent) sendError(request, response, 500, 'internal error');
         else response.destroy();
       });
     });
+    this.server.setTimeout(idleTimeoutMs, (socket) => socket.destroy());
   }
 
   get catalogue(): ShareCatalogue {
@@ -100,13 +122,19 @@ export class PeerServer {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
       const claims = await this.authorize(request, response, sha256);
       if (!claims) return;
-      return serveFile(request, response, sha256, claims.jti, {
+      return serveFile(request, response, claims, {
         catalogue: this.options.catalogue,
         slots: this.slots,
         retryAfterSeconds: this.options.retryAfterSeconds ?? 10,
         rateLimiter: this.rateLimiter,
+        writeTimeoutMs: this.options.writeTimeoutMs ?? 60_000,
         onStaleFile: this.onStaleFile,
-        onUpload: this.options.onUpload ?? (() => undefined),
+        onUploadStart: (record) => this.uploadLog?.started(record),
+        onUpload: (record) => {
+          this.uploadLog?.ended(record);
+          this.options.onUpload?.(record);
+        },
+        onBusy: (record) => this.uploadLog?.busy(record.ticketId, record.downloader, record.name, this.slots.capacity),
       });
     }
     const push = PUSH_ROUTE.exec(path);
@@ -126,29 +154,27 @@ export class PeerServer {
     const claims = await this.verifiedClaims(request, response);
     if (!claims) return undefined;
     if (claims.sha !== sha256) return refuse(request, response, 403, 'the ticket is for another file');
-    const sessionId = this.options.sessionId();
-    if (!sessionId || !claims.src.includes(sessionId)) return refuse(request, response, 403, 'the ticket does not name this peer as a source');
+    if (!this.sessions.accepts(claims.src)) return refuse(request, response, 403, 'the ticket does not name this peer as a source');
     return claims;
   }
 
   private async authorizePush(request: IncomingMessage, response: ServerResponse, ticketId: string): Promise<TicketClaims | undefined> {
     const claims = await this.verifiedClaims(request, response);
     if (!claims) return undefined;
-    const sessionId = this.options.sessionId();
     if (claims.jti !== ticketId) return refuse(request, response, 403, 'the ticket is for another push');
-    if (!sessionId || claims.push !== sessionId) return refuse(request, response, 403, 'the ticket does not name this peer as the receiver');
+    if (!claims.push || !this.sessions.accepts([claims.push])) return refuse(request, response, 403, 'the ticket does not name this peer as the receiver');
     if (claims.sha !== this.pushes.expectedHash(ticketId)) return refuse(request, response, 403, 'the ticket is for another file');
     return claims;
   }
 
   private async verifiedClaims(request: IncomingMessage, response: ServerResponse): Promise<TicketClaims | undefined> {
     const token = bearerToken(request);
-    if (!token) return refuse(request, response, 401, 'a ticket is required (Authorization: Bearer <ticket>)');
+    if (!token) return refuse(request, response, 401, 'a ticket is required (Authorization: Bearer <ticket>)', { 'www-authenticate': BEARER_CHALLENGE });
     try {
       return await this.options.tickets.verify(token);
     } catch (error) {
       if (!(error instanceof TicketRefusedError)) throw error;
-      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 503 ? { 'retry-after': '5' } : {};
+      const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': invalidTicketChallenge(error.message) } : error.status === 503 ? { 'retry-after': '5' } : {};
       return refuse(request, response, error.status, error.message, headers);
     }
   }
@@ -166,6 +192,10 @@ function refuse(request: IncomingMessage, response: ServerResponse, status: numb
   if (request.method === 'PUT') headers.connection = 'close';
   sendError(request, response, status, message, headers);
   return undefined;
+}
+
+function invalidTicketChallenge(message: string): string {
+  return `${BEARER_CHALLENGE}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`;
 }
 
 function methodNotAllowed(request: IncomingMessage, response: ServerResponse, allow: string): void {

@@ -3,7 +3,8 @@ import { mkdir, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PIECE_SIZE, pieceCount, type TicketClaims } from '#contracts';
 import { PieceHasher, pieceRootOf } from '../shares/piece-hashes.js';
-import { discardPart, finalizePart, placeDownload, saveState } from '../transfer/part-file.js';
+import { claimPlacement } from '../transfer/download-lock.js';
+import { discardPart, finalizePart, saveState } from '../transfer/part-file.js';
 import { PieceSet } from '../transfer/piece-set.js';
 import { type DownloadOutcome, InvalidDownloadRequestError, parseDownloadRequest } from '../transfer/download-request.js';
 import { sendError, sendJson } from './responses.js';
@@ -51,6 +52,13 @@ export class PushReceiver {
     });
   }
 
+  /** pushes arriving right now */
+  get receiving(): number {
+    let count = 0;
+    for (const entry of this.pending.values()) if (entry.receiving) count++;
+    return count;
+  }
+
   isExpected(ticketId: string): boolean {
     return this.pending.has(ticketId);
   }
@@ -77,14 +85,21 @@ export class PushReceiver {
     entry.receiving = true;
     clearTimeout(entry.timer);
     const uploader = claims.src.length === 1 ? claims.src : [];
+    let release: (() => Promise<void>) | undefined;
     try {
       await mkdir(push.outputDir, { recursive: true });
-      const placement = await placeDownload(push.outputDir, push.name, push.sha256, push.size);
-      if (placement.kind === 'complete') {
+      const claimed = await claimPlacement(push.outputDir, push.name, push.sha256, push.size);
+      if (claimed.kind === 'complete') {
         // The body is not wanted: answer and let the connection close after the answer.
         sendJson(request, response, 200, { status: 'already-complete' }, { connection: 'close' });
-        return this.settle(entry, { ok: true, bytes: 0, sha256: push.sha256, path: placement.path, sourcesUsed: [], badSources: [], alreadyComplete: true });
+        return this.settle(entry, { ok: true, bytes: 0, sha256: push.sha256, path: claimed.path, sourcesUsed: [], badSources: [], alreadyComplete: true });
       }
+      if (claimed.kind === 'busy') {
+        sendError(request, response, 409, claimed.reason, { connection: 'close' });
+        return this.settle(entry, failure(push, claimed.reason));
+      }
+      release = claimed.release;
+      const { placement } = claimed;
       const have = new PieceSet(pieceCount(push.size));
       const state = { version: 1 as const, sha256: push.sha256, size: push.size, pieceRoot: push.pieceRoot, done: have.toBase64() };
       await saveState(placement.statePath, state);
@@ -93,6 +108,9 @@ export class PushReceiver {
         // The uploader went away: keep the pieces that arrived for a later attempt, pulled or pushed.
         for (let index = 0; index < Math.floor(received.bytes / PIECE_SIZE); index++) have.add(index);
         await saveState(placement.statePath, { ...state, done: have.toBase64() });
+        // The target is free before the push counts as awaited again: a retry must find it so.
+        await release();
+        release = undefined;
         entry.receiving = false;
         this.armTimer(entry);
         return;
@@ -109,6 +127,8 @@ export class PushReceiver {
     } catch (error) {
       if (!response.headersSent) sendError(request, response, 500, 'the push could not be stored');
       this.settle(entry, failure(push, `the push could not be stored: ${error instanceof Error ? error.message : String(error)}`));
+    } finally {
+      await release?.();
     }
   }
 

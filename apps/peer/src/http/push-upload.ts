@@ -7,6 +7,7 @@ import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
 import { sendRange } from './send-range.js';
 import { openCurrent } from './serve-file.js';
+import type { UploadSlots } from './upload-slots.js';
 
 export const PushRequestSchema = z.object({
   ticket: z.string().min(1),
@@ -17,6 +18,8 @@ export type PushRequest = z.input<typeof PushRequestSchema>;
 
 export interface PushContext {
   catalogue: ShareCatalogue;
+  /** the peer's upload slots: a push waits for one, like any upload (PeerServer.slots) */
+  slots: UploadSlots;
   rateLimiter?: RateLimiter;
   onStaleFile?: (entry: CatalogueEntry) => void;
   signal?: AbortSignal;
@@ -55,6 +58,19 @@ export async function pushFile(input: PushRequest, context: PushContext): Promis
   }
   if (claims.sha !== sha256) throw new InvalidPushRequestError('invalid push request: the ticket is for another file');
 
+  // A slot frees up in time or the push is pointless: the receiver refuses an expired ticket.
+  const expiresIn = typeof claims.exp === 'number' ? claims.exp * 1000 - Date.now() : 0;
+  const gaveUp = AbortSignal.any([AbortSignal.timeout(Math.max(0, expiresIn)), ...(context.signal ? [context.signal] : [])]);
+  const release = await context.slots.acquire(claims.jti, gaveUp);
+  if (!release) return { ok: false, status: 0, bytes: 0, reason: 'no upload slot became free before the ticket expired' };
+  try {
+    return await sendPush(ticket, target, sha256, context);
+  } finally {
+    release();
+  }
+}
+
+async function sendPush(ticket: string, target: URL, sha256: string, context: PushContext): Promise<PushResult> {
   const opened = await openCurrent(sha256, { catalogue: context.catalogue, onStaleFile: context.onStaleFile ?? (() => undefined) });
   if (opened === 'not-shared') return { ok: false, status: 0, bytes: 0, reason: 'this peer does not share that file' };
   if (opened === 'stale') return { ok: false, status: 0, bytes: 0, reason: 'the file changed since it was hashed' };
@@ -79,7 +95,7 @@ export async function pushFile(input: PushRequest, context: PushContext): Promis
   answered.catch(() => undefined);
   const sent = { bytes: 0 };
   try {
-    await sendRange(handle, 0, entry.size, request, sent, context.rateLimiter);
+    await sendRange(handle, 0, entry.size, request, sent, { limiter: context.rateLimiter });
     request.end();
   } catch {
     // The receiver may refuse early and close; its answer (below) says why.

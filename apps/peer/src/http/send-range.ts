@@ -3,6 +3,13 @@ import type { Writable } from 'node:stream';
 import type { RateLimiter } from '../util/rate-limiter.js';
 
 const CHUNK = 1024 * 1024;
+
+export interface SendOptions {
+  /** the peer's upload rate limit, shared by all uploads */
+  limiter?: RateLimiter;
+  /** a chunk the other side has not taken after this long fails the send (and destroys `target`) */
+  writeTimeoutMs?: number;
+}
 const THROTTLED_CHUNK = 64 * 1024;
 
 /**
@@ -12,7 +19,8 @@ const THROTTLED_CHUNK = 64 * 1024;
  * buffer per read, kept alive until the socket took it, cost the uploader about a third of its
  * CPU in garbage collection. With a limiter, chunks are small and wait for their turn.
  */
-export async function sendRange(handle: FileHandle, start: number, end: number, target: Writable, sent: { bytes: number }, limiter?: RateLimiter): Promise<void> {
+export async function sendRange(handle: FileHandle, start: number, end: number, target: Writable, sent: { bytes: number }, options: SendOptions = {}): Promise<void> {
+  const { limiter, writeTimeoutMs } = options;
   const size = limiter ? THROTTLED_CHUNK : CHUNK;
   const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
   let turn = 0;
@@ -32,7 +40,7 @@ export async function sendRange(handle: FileHandle, start: number, end: number, 
       if (limiter) await limiter.take(bytesRead);
       // The other buffer's write must be done before this one is written (and that one refilled).
       await writing;
-      writing = writeChunk(target, buffer.subarray(0, bytesRead));
+      writing = writeChunk(target, buffer.subarray(0, bytesRead), writeTimeoutMs);
       // Handled when awaited on the next turn; until then a failure must not count as unhandled.
       writing.catch(() => undefined);
     }
@@ -42,12 +50,15 @@ export async function sendRange(handle: FileHandle, start: number, end: number, 
   }
 }
 
-function writeChunk(target: Writable, chunk: Buffer): Promise<void> {
+function writeChunk(target: Writable, chunk: Buffer, timeoutMs: number | undefined): Promise<void> {
   if (target.destroyed) return Promise.reject(new Error('the connection closed'));
   return new Promise((resolve, reject) => {
     const onClose = () => reject(new Error('the connection closed'));
     target.once('close', onClose);
+    // A reader that stops reading would hold its upload slot for ever: its chunk times out.
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => target.destroy(new Error(`the other side took no data for ${timeoutMs} ms`)), timeoutMs);
     target.write(chunk, (error) => {
+      clearTimeout(timer);
       target.off('close', onClose);
       if (error) reject(error);
       else resolve();

@@ -1,8 +1,10 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import parseRange from 'range-parser';
+import type { TicketClaims } from '#contracts';
 import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
+import { parseByteRange } from './byte-range.js';
+import { attachmentDisposition } from './content-disposition.js';
 import { sendRange } from './send-range.js';
 import { sendError } from './responses.js';
 import type { UploadSlots } from './upload-slots.js';
@@ -10,12 +12,18 @@ import type { UploadSlots } from './upload-slots.js';
 export interface UploadRecord {
   sha256: string;
   ticketId: string;
+  /** the downloader's username, as the ticket names it */
+  downloader: string;
+  /** the name the file is shared under here */
+  name: string;
   status: number;
   /** requested byte range [start, end) */
   start: number;
   end: number;
   /** bytes actually read from disk for the response (less when the downloader hung up) */
   bytesSent: number;
+  /** the range went out whole, or the downloader went away (or stopped reading) before */
+  result: 'complete' | 'interrupted';
 }
 
 export interface ServeFileContext {
@@ -23,8 +31,14 @@ export interface ServeFileContext {
   slots: UploadSlots;
   retryAfterSeconds: number;
   rateLimiter?: RateLimiter;
+  /** a chunk the downloader does not take within this long ends the response */
+  writeTimeoutMs: number;
   onStaleFile(entry: CatalogueEntry): void;
+  /** a response starts (it holds a slot); `onUpload` follows when it ends */
+  onUploadStart(record: UploadRecord): void;
   onUpload(record: UploadRecord): void;
+  /** a downloader turned away: every slot is busy */
+  onBusy(record: Pick<UploadRecord, 'ticketId' | 'downloader' | 'name'>): void;
 }
 
 /**
@@ -33,8 +47,8 @@ export interface ServeFileContext {
  * edited since is never served under the old hash (409, and the owner is told to re-hash it).
  * The bytes come from that same descriptor.
  */
-export async function serveFile(request: IncomingMessage, response: ServerResponse, sha256: string, ticketId: string, context: ServeFileContext): Promise<void> {
-  const opened = await openCurrent(sha256, context);
+export async function serveFile(request: IncomingMessage, response: ServerResponse, claims: TicketClaims, context: ServeFileContext): Promise<void> {
+  const opened = await openCurrent(claims.sha, context);
   if (opened === 'not-shared') return sendError(request, response, 404, 'this peer does not share that file');
   if (opened === 'stale') return sendError(request, response, 409, 'the file changed since it was hashed; it is being re-indexed');
   const { handle, entry } = opened;
@@ -45,6 +59,7 @@ export async function serveFile(request: IncomingMessage, response: ServerRespon
       'accept-ranges': 'bytes',
       etag: `"${entry.sha256}"`,
       'cache-control': 'no-store',
+      'content-disposition': attachmentDisposition(fileName(entry)),
     };
     if (range === 'unsatisfiable') {
       return sendError(request, response, 416, `the range is outside the file (${entry.size} bytes)`, { 'content-range': `bytes */${entry.size}` });
@@ -58,14 +73,23 @@ export async function serveFile(request: IncomingMessage, response: ServerRespon
       response.writeHead(status, headers).end();
       return;
     }
-    const release = context.slots.tryAcquire(ticketId);
+    const release = context.slots.tryAcquire(claims.jti);
     if (!release) {
+      context.onBusy({ ticketId: claims.jti, downloader: claims.dun, name: fileName(entry) });
       return sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
+    }
+    const record: UploadRecord = { sha256: entry.sha256, ticketId: claims.jti, downloader: claims.dun, name: fileName(entry), status, start, end, bytesSent: 0, result: 'interrupted' };
+    context.onUploadStart(record);
+    // The downloader may have hung up while the ticket was checked and the file opened: its
+    // 'close' has been and gone, so waiting for it would keep the slot forever.
+    if (response.destroyed) {
+      release();
+      return context.onUpload(record);
     }
     response.once('close', release);
     response.writeHead(status, headers);
     handed = true;
-    await streamRange(handle, start, end, response, context, { sha256, ticketId, status, start, end, bytesSent: 0 });
+    await streamRange(handle, response, context, record);
   } finally {
     if (!handed) await handle.close();
   }
@@ -94,29 +118,32 @@ export async function openCurrent(sha256: string, context: Pick<ServeFileContext
 }
 
 function requestedRange(request: IncomingMessage, entry: CatalogueEntry): { start: number; end: number; partial: boolean } | 'unsatisfiable' {
-  const header = request.headers.range;
   const ifRange = request.headers['if-range'];
   const whole = { start: 0, end: entry.size, partial: false };
   // If-Range naming another version: send the whole file rather than a piece of something else.
-  if (!header || (ifRange !== undefined && ifRange !== `"${entry.sha256}"`)) return whole;
-  const ranges = parseRange(entry.size, header, { combine: true });
-  if (ranges === -1) return 'unsatisfiable';
-  // Malformed headers and multi-range requests get the whole file (RFC 9110 allows ignoring Range).
-  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return whole;
-  return { start: ranges[0]!.start, end: ranges[0]!.end + 1, partial: true };
+  if (ifRange !== undefined && ifRange !== `"${entry.sha256}"`) return whole;
+  const range = parseByteRange(request.headers.range, entry.size);
+  if (range.kind === 'unsatisfiable') return 'unsatisfiable';
+  return range.kind === 'partial' ? { start: range.start, end: range.end, partial: true } : whole;
 }
 
-async function streamRange(handle: FileHandle, start: number, end: number, response: ServerResponse, context: ServeFileContext, record: UploadRecord): Promise<void> {
+async function streamRange(handle: FileHandle, response: ServerResponse, context: ServeFileContext, record: UploadRecord): Promise<void> {
   const sent = { bytes: 0 };
   try {
-    await sendRange(handle, start, end, response, sent, context.rateLimiter);
+    await sendRange(handle, record.start, record.end, response, sent, { limiter: context.rateLimiter, writeTimeoutMs: context.writeTimeoutMs });
     response.end();
+    record.result = 'complete';
   } catch {
-    // The downloader hung up or the disk failed mid-way; the connection cannot carry on.
+    // The downloader hung up, stopped reading, or the disk failed mid-way: the connection cannot carry on.
     response.destroy();
   } finally {
     await handle.close().catch(() => undefined);
     record.bytesSent = sent.bytes;
     context.onUpload(record);
   }
+}
+
+/** The name the file is shared under (the last segment of its published path). */
+export function fileName(entry: CatalogueEntry): string {
+  return entry.publishedPath.slice(entry.publishedPath.lastIndexOf('/') + 1);
 }

@@ -134,10 +134,11 @@ async function addFile(context: WalkContext, absolutePath: string): Promise<void
   }
 }
 
-/** `x.part` with its `x.part.json` sidecar (and the sidecar itself) are unfinished downloads. */
+/** `x.part` with its `x.part.json` sidecar (and the sidecar and `x.part.lock`) are unfinished downloads. */
 function isDownloadInProgress(name: string, siblings: ReadonlySet<string>): boolean {
   if (name.endsWith('.part')) return siblings.has(`${name}.json`);
   if (name.endsWith('.part.json')) return siblings.has(name.slice(0, -'.json'.length));
+  if (name.endsWith('.part.lock')) return siblings.has(name.slice(0, -'.lock'.length));
   return false;
 }
 

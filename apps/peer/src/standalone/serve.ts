@@ -12,7 +12,8 @@ import { ShareLibrary } from '../shares/share-library.js';
  * ticket holders. For development, end-to-end tests and the transfer benchmark.
  *
  *   node dist/apps/peer/src/standalone/serve.js --share DIR [--share DIR...] --state DIR \
- *     --keys JWKS.json --session UUID [--port 0] [--host 127.0.0.1] [--slots 4] [--rate BYTES_PER_S]
+ *     --keys JWKS.json --session UUID [--port 0] [--host 127.0.0.1] [--slots 4] [--rate BYTES_PER_S] \
+ *     [--idle-timeout-ms 30000] [--write-timeout-ms 60000]
  */
 const ArgsSchema = z.object({
   share: z.array(z.string().min(1)).min(1, 'at least one --share folder is required'),
@@ -23,6 +24,8 @@ const ArgsSchema = z.object({
   host: z.string().default('127.0.0.1'),
   slots: z.coerce.number().int().min(1).max(1000).default(4),
   rate: z.coerce.number().int().min(1).optional(),
+  'idle-timeout-ms': z.coerce.number().int().min(1).optional(),
+  'write-timeout-ms': z.coerce.number().int().min(1).optional(),
 });
 
 async function main(): Promise<void> {
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       slots: { type: 'string' },
       rate: { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
+      'write-timeout-ms': { type: 'string' },
     },
   });
   const args = ArgsSchema.safeParse(values);
@@ -51,6 +56,9 @@ async function main(): Promise<void> {
     sessionId: () => options.session,
     uploadSlots: options.slots,
     uploadBytesPerSecond: options.rate,
+    idleTimeoutMs: options['idle-timeout-ms'],
+    writeTimeoutMs: options['write-timeout-ms'],
+    log: (line) => process.stdout.write(`peer: ${line}\n`),
     onStaleFile: (entry) => {
       library.refreshFile(entry.absolutePath).catch((error: unknown) => process.stderr.write(`peer: could not re-hash ${entry.absolutePath}: ${String(error)}\n`));
     },

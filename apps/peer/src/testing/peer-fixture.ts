@@ -24,7 +24,7 @@ export interface PeerFixture {
 export async function startPeerFixture(
   authority: TicketAuthority,
   files: Record<string, Uint8Array | string>,
-  options: Partial<Omit<PeerServerOptions, 'catalogue' | 'tickets' | 'sessionId'>> = {},
+  options: Partial<Omit<PeerServerOptions, 'catalogue' | 'tickets'>> = {},
 ): Promise<PeerFixture> {
   const root = await mkdtemp(join(tmpdir(), 'peerdex-peer-'));
   const shareDir = join(root, 'shared');

@@ -7,6 +7,8 @@ export const DownloadSourceSchema = z.object({
   sessionId: z.string().min(1),
   /** base URL of its peer endpoint, e.g. http://203.0.113.9:6699 (peers serve plain HTTP) */
   url: z.url({ protocol: /^http$/, error: 'must be an http:// URL' }),
+  /** its user, as the grant names it: how the source is named in messages */
+  username: z.string().min(1).optional(),
 });
 export type DownloadSource = z.infer<typeof DownloadSourceSchema>;
 

@@ -5,8 +5,10 @@ import { pieceCount, pieceRange } from '#contracts';
 import { packDigests, pieceRootOf } from '../shares/piece-hashes.js';
 import { type DownloadOutcome, type DownloadProgress, type DownloadRequest, type ValidDownloadRequest, parseDownloadRequest } from './download-request.js';
 import { type FileDigest, fileDigest } from './file-digest.js';
-import { type PartState, type Placement, discardPart, finalizePart, placeDownload, saveState } from './part-file.js';
-import { digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
+import { claimPlacement } from './download-lock.js';
+import { type PartState, type Placement, discardPart, finalizePart, saveState } from './part-file.js';
+import { isOutOfSpace, noSpaceReason, spaceShortage } from './disk-space.js';
+import { countBytes, digestsFromState, fetchVerifiedDigests, verifyHeldPieces } from './piece-digests.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { PieceBufferPool } from './piece-buffer-pool.js';
 import { type PieceWriter, pieceWriter } from './piece-writer.js';
@@ -14,6 +16,8 @@ import { PieceSet } from './piece-set.js';
 import { type SourceConnection, SourceError, fetchSpan } from './source-client.js';
 import { type SourcePolicy, SourceState } from './source-state.js';
 import { ProgressMeter } from './progress-meter.js';
+import { type RenewTicket, type TicketGrant, TicketRenewal } from './ticket-renewal.js';
+import type { DownloadSource } from './download-request.js';
 
 export interface DownloadOptions extends Partial<SourcePolicy> {
   signal?: AbortSignal;
@@ -32,6 +36,13 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
    * files of 16 MiB and more, with piece digests, where starting the thread pays off).
    */
   checkPiecesOffThread?: boolean;
+  /**
+   * asks the directory for a fresh ticket when sources refuse theirs (it expired; a server restart
+   * gave the source a new session id). Without it such a source is dropped at once.
+   */
+  renewTicket?: RenewTicket;
+  /** lines worth showing the user: a source lost, a ticket renewed */
+  log?: (line: string) => void;
 }
 
 type PartPlacement = Extract<Placement, { kind: 'part' }>;
@@ -49,20 +60,17 @@ const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 export async function downloadFile(input: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadOutcome> {
   const request = parseDownloadRequest(input);
   await mkdir(request.outputDir, { recursive: true });
-  const placement = await placeDownload(request.outputDir, request.name, request.sha256, request.size);
+  const claimed = await claimPlacement(request.outputDir, request.name, request.sha256, request.size);
   const base = { sha256: request.sha256, sourcesUsed: [] as string[], badSources: [] as string[] };
-  if (placement.kind === 'complete') return { ...base, ok: true, bytes: 0, path: placement.path, alreadyComplete: true };
-  // Two downloads writing the same .part would corrupt each other: the second one waits its turn.
-  if (activeParts.has(placement.partPath)) return { ...base, ok: false, bytes: 0, path: null, reason: 'this file is already being downloaded into that folder' };
-  activeParts.add(placement.partPath);
+  if (claimed.kind === 'complete') return { ...base, ok: true, bytes: 0, path: claimed.path, alreadyComplete: true };
+  // Two downloads writing the same .part would corrupt each other: the second one is refused.
+  if (claimed.kind === 'busy') return { ...base, ok: false, bytes: 0, path: null, reason: claimed.reason };
   try {
-    return await new Download(request, placement, options).run();
+    return await new Download(request, claimed.placement, options).run();
   } finally {
-    activeParts.delete(placement.partPath);
+    await claimed.release();
   }
 }
-
-const activeParts = new Set<string>();
 
 /** [start, length] of every piece held. */
 function storedRanges(have: PieceSet, size: number): Array<[number, number]> {
@@ -76,7 +84,12 @@ function storedRanges(have: PieceSet, size: number): Array<[number, number]> {
 }
 
 class Download {
-  private readonly sources: SourceState[];
+  private readonly sources: SourceState[] = [];
+  private readonly lanes = new Set<Promise<void>>();
+  private readonly policy: SourcePolicy;
+  private readonly renewal?: TicketRenewal;
+  /** ends what outlives the download (a renewal under way) */
+  private readonly finished = new AbortController();
   private readonly signal: AbortSignal;
   private readonly agent: Agent;
   private readonly meter: ProgressMeter;
@@ -100,9 +113,20 @@ class Download {
     private readonly placement: PartPlacement,
     private readonly options: DownloadOptions,
   ) {
-    const policy = { maxConsecutiveFailures: options.maxConsecutiveFailures ?? 3, maxBusyWaitMs: options.maxBusyWaitMs ?? 300_000 };
-    this.sources = request.sources.map((source) => new SourceState(source, policy));
+    this.policy = {
+      maxConsecutiveFailures: options.maxConsecutiveFailures ?? 3,
+      maxBusyWaitMs: options.maxBusyWaitMs ?? 300_000,
+      maxTicketWaitMs: options.renewTicket ? (options.maxTicketWaitMs ?? 120_000) : 0,
+    };
     this.signal = options.signal ?? new AbortController().signal;
+    for (const source of uniqueByUrl(request.sources)) this.sources.push(this.sourceState(source, request.ticket));
+    if (options.renewTicket) {
+      this.renewal = new TicketRenewal(
+        options.renewTicket,
+        { renewed: (grant) => this.useGrant(grant), failed: (error) => this.log(`Could not get a new ticket (${errorMessage(error)}); trying again shortly`) },
+        AbortSignal.any([this.signal, this.finished.signal]),
+      );
+    }
     this.agent = new Agent({ keepAlive: true, maxSockets: this.requestsPerSource });
     this.meter = new ProgressMeter(request.size);
   }
@@ -120,6 +144,9 @@ class Download {
     this.timer = setInterval(() => this.tick(), 250);
     try {
       const previous = this.placement.state;
+      const held = previous ? countBytes(PieceSet.fromBase64(have.total, previous.done), size) : 0;
+      const shortage = await spaceShortage(this.request.outputDir, size - held);
+      if (shortage) return await this.failed(shortage, have);
       if (!previous) await saveState(this.placement.statePath, this.state(have));
       this.handle = await open(this.placement.partPath, previous ? 'r+' : 'w+');
       await this.handle.truncate(size);
@@ -128,8 +155,11 @@ class Download {
         if (pieceRoot !== pieceRootOf([])) return await this.failed('the piece root does not match an empty file', have);
         this.digests = [];
       } else if (pieceRoot) {
-        this.digests = digestsFromState(previous, pieceRoot, size) ?? (await fetchVerifiedDigests(this.sources, (source) => this.connect(source), { ...this.request, pieceRoot }));
+        this.digests = digestsFromState(previous, pieceRoot, size) ?? (await this.fetchDigests(pieceRoot));
         if (!this.digests) return await this.failed(`no source sent a piece list matching the piece root: ${this.sourceReasons()}`, have);
+        // Kept at once: the sidecar has its full length from now on, so that on a full disk it can
+        // still be rewritten in place (see saveState).
+        if (!previous?.pieces) await this.saveStateNow(previous ? PieceSet.fromBase64(have.total, previous.done) : have);
       }
       if (previous) {
         have = PieceSet.fromBase64(have.total, previous.done);
@@ -145,14 +175,18 @@ class Download {
         this.digest = fileDigest(this.placement.partPath, size);
       }
       this.advanceDigest();
-      await Promise.all(this.sources.flatMap((source) => Array.from({ length: this.requestsPerSource }, () => this.lane(source))));
+      for (const source of this.sources) this.startLanes(source);
+      // Sources a renewed ticket brings start lanes of their own meanwhile.
+      while (this.lanes.size > 0) await Promise.all(this.lanes);
       if (this.fatal) throw this.fatal;
       if (this.signal.aborted) return await this.failed('aborted', have, resumedBytes);
       if (!have.complete) return await this.failed(`no source could deliver the rest: ${this.sourceReasons()}`, have, resumedBytes);
       return await this.complete(resumedBytes);
     } catch (error) {
+      if (isOutOfSpace(error)) return await this.failed(await noSpaceReason(this.request.outputDir, size - countBytes(have, size)), have, resumedBytes);
       return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
     } finally {
+      this.finished.abort();
       clearInterval(this.timer);
       this.signal.removeEventListener('abort', abortAll);
       this.agent.destroy();
@@ -176,6 +210,7 @@ class Download {
         await this.changeOrTimeout(1000);
         continue;
       }
+      const ticket = source.ticket;
       try {
         await fetchSpan(this.connect(source), {
           sha256: this.request.sha256,
@@ -187,7 +222,7 @@ class Download {
         });
         source.succeeded();
       } catch (error) {
-        if (error instanceof SourceError && !this.signal.aborted) source.failed(error.failure);
+        if (error instanceof SourceError && !this.signal.aborted) this.sourceFailed(source, error, ticket);
         else if (!this.signal.aborted && !source.controller.signal.aborted) this.fatal ??= error;
       } finally {
         this.scheduler.release(run);
@@ -195,6 +230,66 @@ class Download {
       }
     }
     this.notify();
+  }
+
+  /**
+   * A source refusing the ticket it was asked with gets a new one: at once if a renewal brought
+   * one meanwhile, otherwise it waits while the directory is asked for one.
+   */
+  private sourceFailed(source: SourceState, error: SourceError, ticketUsed: string): void {
+    if (error.failure.kind === 'ticket' && source.ticket !== ticketUsed) return;
+    source.failed(error.failure);
+    if (error.failure.kind === 'ticket' && source.awaitingTicket) void this.renewal?.request();
+  }
+
+  /** The piece list from the first source that has one matching the root, waiting for tickets if need be. */
+  private async fetchDigests(pieceRoot: string): Promise<Buffer[] | undefined> {
+    for (;;) {
+      const digests = await fetchVerifiedDigests(this.sources, (source) => this.connect(source), { ...this.request, pieceRoot });
+      if (digests || !this.renewal || this.signal.aborted || !this.sources.some((source) => source.awaitingTicket && !source.dropped)) return digests;
+      await this.renewal.request();
+    }
+  }
+
+  /** A renewed ticket: sources it names (by address) are asked with it; new ones join the download. */
+  private useGrant(grant: TicketGrant): void {
+    const joined: string[] = [];
+    for (const offered of uniqueByUrl(grant.sources)) {
+      const known = this.sources.find((source) => source.source.url === offered.url);
+      if (known && !known.dropped) known.useTicket(offered, grant.ticket);
+      else if (!known && !this.scheduler?.complete) {
+        const source = this.sourceState(offered, grant.ticket);
+        this.sources.push(source);
+        if (this.scheduler) this.startLanes(source);
+        joined.push(source.name);
+      }
+    }
+    const active = this.sources.filter((source) => !source.dropped).map((source) => source.name);
+    this.log(`Got a new ticket from the server; sources: ${active.join(', ') || 'none'}${joined.length ? ` (new: ${joined.join(', ')})` : ''}`);
+    this.notify();
+  }
+
+  private sourceState(source: DownloadSource, ticket: string): SourceState {
+    return new SourceState(source, ticket, this.policy, (lost) => this.sourceLost(lost));
+  }
+
+  private startLanes(source: SourceState): void {
+    for (let index = 0; index < this.requestsPerSource; index++) {
+      const lane: Promise<void> = this.lane(source).finally(() => this.lanes.delete(lane));
+      this.lanes.add(lane);
+    }
+  }
+
+  /** Says so when a source is given up while the download still needs it. */
+  private sourceLost(lost: SourceState): void {
+    if (this.signal.aborted || this.scheduler?.complete) return;
+    const others = this.sources.filter((source) => !source.dropped).map((source) => source.name);
+    const blame = lost.bad ? ' (reported to the server)' : '';
+    this.log(`Lost source ${lost.name}: ${lost.reason}${blame}; ${others.length ? `continuing with ${others.join(', ')}` : 'no other source left'}`);
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
   }
 
   /** Big requests while much is left (fewer round trips), single pieces near the end. */
@@ -228,7 +323,8 @@ class Download {
     // Bytes that fail their digest are never written; the source that sent them is blamed and dropped.
     if (!ok) return source.failed({ kind: 'bad-piece', index });
     this.scheduler.done(index);
-    source.used = true;
+    source.delivered();
+    this.renewal?.progressed();
     this.bytesFetched += end - start;
     this.meter.add(end - start);
     this.stateDirty = true;
@@ -283,8 +379,8 @@ class Download {
       bytes: this.bytesFetched,
       sha256: this.request.sha256,
       path,
-      sourcesUsed: this.sources.filter((source) => source.used).map((source) => source.sessionId),
-      badSources: this.sources.filter((source) => source.bad).map((source) => source.sessionId),
+      sourcesUsed: this.sources.flatMap((source) => [...source.usedSessions]),
+      badSources: this.sources.flatMap((source) => [...source.blamedSessions]),
       ...(reason ? { reason } : {}),
       ...(resumedBytes > 0 ? { resumedBytes } : {}),
     };
@@ -293,7 +389,7 @@ class Download {
   private connect(source: SourceState): SourceConnection {
     return {
       url: source.source.url,
-      ticket: this.request.ticket,
+      ticket: source.ticket,
       agent: this.agent,
       idleTimeoutMs: this.options.idleTimeoutMs ?? 15_000,
       signal: AbortSignal.any([this.signal, source.controller.signal]),
@@ -329,7 +425,7 @@ class Download {
   }
 
   private sourceReasons(): string {
-    return this.sources.map((source) => `${source.sessionId}: ${source.reason ?? 'no answer'}`).join('; ') || 'no sources';
+    return this.sources.map((source) => `${source.name}: ${source.reason ?? 'no answer'}`).join('; ') || 'no sources';
   }
 
   private notify(): void {
@@ -347,4 +443,14 @@ class Download {
       });
     });
   }
+}
+
+/** One source per address: after a server restart one peer may be listed under two session ids. */
+function uniqueByUrl(sources: readonly DownloadSource[]): DownloadSource[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => !seen.has(source.url) && seen.add(source.url));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

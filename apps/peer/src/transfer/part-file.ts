@@ -1,8 +1,9 @@
-import { link, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { hashFile } from '../shares/hash-file.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { isOutOfSpace } from './disk-space.js';
 
 export const PART_SUFFIX = '.part';
 /** The sidecar next to `<name>.part`: which file it is and which pieces it already holds. */
@@ -79,8 +80,32 @@ export async function readState(statePath: string): Promise<PartState | undefine
   }
 }
 
-export function saveState(statePath: string, state: PartState): Promise<void> {
-  return writeFileAtomic(statePath, JSON.stringify(state));
+/**
+ * Writes the sidecar atomically (a new file renamed over the old). On a full disk there is no
+ * room for the new file, yet the sidecar must record what was stored for the download to resume:
+ * it is then overwritten in place, which needs no new space (its length hardly changes).
+ */
+export async function saveState(statePath: string, state: PartState): Promise<void> {
+  const text = JSON.stringify(state);
+  try {
+    await writeFileAtomic(statePath, text);
+  } catch (error) {
+    if (!isOutOfSpace(error) || !(await overwriteInPlace(statePath, Buffer.from(text)))) throw error;
+  }
+}
+
+async function overwriteInPlace(path: string, data: Buffer): Promise<boolean> {
+  const handle = await open(path, 'r+').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    if ((await handle.stat()).size < data.length) return false;
+    await handle.write(data, 0, data.length, 0);
+    await handle.truncate(data.length);
+    await handle.sync();
+    return true;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -32,8 +32,7 @@ export async function fetchVerifiedDigests(
       const matches =
         list.sha256 === file.sha256 && list.size === file.size && list.pieceSize === PIECE_SIZE && digests.length === pieceCount(file.size) && pieceRootOf(digests) === file.pieceRoot;
       if (matches) return digests;
-      source.bad = true;
-      source.drop('sent a piece list that does not match the piece root');
+      source.blame('sent a piece list that does not match the piece root');
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       source.failed(error.failure);

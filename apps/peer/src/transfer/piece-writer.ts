@@ -97,7 +97,7 @@ parentPort.on('message', (message) => {
       parentPort.postMessage({ id, ok, arrayBuffer }, [arrayBuffer]);
     }
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error), arrayBuffer }, [arrayBuffer]);
+    parentPort.postMessage({ id, error: String(error && error.message || error), code: error && error.code, arrayBuffer }, [arrayBuffer]);
   }
 });
 `;
@@ -107,6 +107,8 @@ interface Reply {
   ok?: boolean;
   digest?: string;
   error?: string;
+  /** the errno code of a failed write (ENOSPC…) */
+  code?: string;
   arrayBuffer?: ArrayBuffer;
   release?: ArrayBuffer;
 }
@@ -133,7 +135,7 @@ export function pieceWriter(path: string, release: (buffer: Buffer) => void): Pi
     const entry = waiting.get(reply.id!);
     if (!entry) return;
     waiting.delete(reply.id!);
-    if (reply.error !== undefined) entry.reject(new Error(reply.error));
+    if (reply.error !== undefined) entry.reject(Object.assign(new Error(reply.error), reply.code ? { code: reply.code } : {}));
     else entry.resolve(reply.digest ?? reply.ok === true);
   });
   worker.once('error', failAll);

@@ -5,8 +5,10 @@ import { PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contra
 export type SourceFailure =
   /** 503: every upload slot is busy; ask again after `retryAfterMs` */
   | { kind: 'busy'; retryAfterMs: number }
-  /** 4xx: the source will not serve this (no longer shared, changed, ticket refused) */
+  /** 4xx: the source will not serve this (no longer shared, changed) */
   | { kind: 'refused'; status: number; message: string }
+  /** 401/403: the source refuses the ticket (expired, or naming a session it no longer has) */
+  | { kind: 'ticket'; status: number; message: string }
   /** connection refused or reset, 5xx, timeout, truncated body: the source is failing */
   | { kind: 'dead'; message: string }
   /** bytes that failed verification against the piece digest: the source lied */
@@ -23,6 +25,7 @@ export function describeFailure(failure: SourceFailure): string {
     case 'busy':
       return `busy (retry after ${Math.round(failure.retryAfterMs / 1000)} s)`;
     case 'refused':
+    case 'ticket':
       return `refused with ${failure.status}: ${failure.message}`;
     case 'dead':
       return failure.message;
@@ -153,7 +156,8 @@ function receivePieces(response: IncomingMessage, span: SpanRequest, start: numb
     response.once('end', () => {
       if (failed) return;
       if (position < end) return fail(new SourceError({ kind: 'dead', message: `the response stopped after ${position - start} of ${end - start} bytes` }));
-      void Promise.all(pending).then(() => resolve(), fail);
+      // A piece that could not be stored fails the span even when its bytes were the last to come.
+      void Promise.all(pending).then(() => failed || resolve(), fail);
     });
     response.once('error', (error) => fail(error instanceof SourceError ? error : new SourceError({ kind: 'dead', message: `connection failed: ${errorText(error)}` })));
     response.once('aborted', () => fail(new SourceError({ kind: 'dead', message: 'the connection was cut mid-response' })));
@@ -172,6 +176,7 @@ async function statusFailure(response: IncomingMessage): Promise<SourceFailure> 
   const message = await errorMessage(response);
   if (status === 503) return { kind: 'busy', retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   if (status >= 500) return { kind: 'dead', message: `answered ${status}: ${message}` };
+  if (status === 401 || status === 403) return { kind: 'ticket', status, message };
   return { kind: 'refused', status, message };
 }
 

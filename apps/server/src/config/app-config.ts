@@ -50,6 +50,7 @@ export class AppConfig {
   readonly nodeId: string;
   readonly ticketSigningKey: string | undefined;
   readonly ticketTtlMs: number;
+  readonly transferRateLimitPerMinute: number;
   readonly reportRateLimit: { perUser: number; windowMs: number };
 
   constructor(env: Env) {
@@ -82,6 +83,7 @@ export class AppConfig {
     this.socketMaxMessageBytes = env.SOCKET_MAX_MESSAGE_BYTES;
     this.ticketSigningKey = env.TICKET_SIGNING_KEY;
     this.ticketTtlMs = env.TICKET_TTL;
+    this.transferRateLimitPerMinute = env.TRANSFER_RATE_LIMIT_PER_MINUTE;
     this.nodeId = env.NODE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.reportRateLimit = { perUser: env.REPORT_RATE_LIMIT_PER_USER, windowMs: env.REPORT_RATE_LIMIT_WINDOW };
   }

@@ -102,6 +102,11 @@ export const EnvSchema = z.object({
   ),
   /** how long a transfer ticket is valid */
   TICKET_TTL: duration('5m'),
+  /**
+   * tickets one user may ask for per minute (transfer:request and POST /transfers together); a
+   * download asks for one, then one per TICKET_TTL, a few more around a server restart
+   */
+  TRANSFER_RATE_LIMIT_PER_MINUTE: integer(30, 1, 1_000_000),
   /** identifies this process among several server nodes (defaults to host name and pid) */
   NODE_ID: optionalText.pipe(z.string().max(128).optional()),
   /** reports (POST /reports) one account may file per window: keeps the moderators' queue usable */

@@ -10,6 +10,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { ShareModerationService } from '../shares/share-moderation.service.js';
+import { SourceBlamesRepository } from '../transfers/source-blames.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { assertMayActOn } from './moderation-rules.js';
 
@@ -27,6 +28,7 @@ export class AdminDirectoryService {
     private readonly shares: ShareModerationService,
     private readonly activity: ActivityService,
     private readonly config: AppConfig,
+    private readonly blames: SourceBlamesRepository,
   ) {}
 
   sessions(cursor: string | undefined, limit: number): Promise<Page<AdminSessionView>> {
@@ -95,7 +97,7 @@ export class AdminDirectoryService {
   }
 
   async stats(): Promise<AdminStats> {
-    const [online, users, distinctHashes, searches, transfers, topQueries, openReports] = await Promise.all([
+    const [online, users, distinctHashes, searches, transfers, topQueries, openReports, blames] = await Promise.all([
       this.presence.countOnline(),
       this.prisma.user.count(),
       this.shares.countDistinctHashes(this.config.presenceLeaseMs),
@@ -103,8 +105,9 @@ export class AdminDirectoryService {
       this.transferCounts(),
       this.activity.topQueries(10),
       this.prisma.report.count({ where: { status: 'open' } }),
+      this.blames.stats(),
     ]);
-    return { onlineSessions: online.sessions, users, indexedFiles: online.files, distinctHashes, searches, transfers, topQueries, openReports };
+    return { onlineSessions: online.sessions, users, indexedFiles: online.files, distinctHashes, searches, transfers, topQueries, openReports, blames };
   }
 
   private async transferCounts(): Promise<{ lastHour: number; lastDay: number }> {

@@ -91,5 +91,7 @@ export const ADMIN_STATS = namedSchema(
     transfers: window,
     topQueries: z.array(z.object({ q: z.string(), count: z.number().int() })),
     openReports: z.number().int(),
+    /** sources blamed for corrupt data: blames in the last day; online sessions delisted for a file now */
+    blames: z.object({ lastDay: z.number().int(), delistedSources: z.number().int() }),
   }),
 );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FileType, SourceView } from '#contracts';
+import { BLAMES_TO_DELIST, type FileType, type SourceView } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { SqlPool, type SqlRunner } from '../database/sql-pool.service.js';
@@ -198,6 +198,8 @@ export async function findSources(run: SqlRunner, hashes: string[], perHash: num
         JOIN share_lists l ON l.id = f.list_id AND l.generation = f.generation
         JOIN peer_sessions s ON s.id = l.session_id
         WHERE f.sha256 = h.sha256 AND s.last_seen_at > ${onlineSince}
+          -- blame delisting (docs/protocol.md): not blamed for this hash by BLAMES_TO_DELIST downloaders
+          AND (SELECT count(*) FROM source_blames b WHERE b.session_id = s.id AND b.sha256 = h.sha256) < ${BLAMES_TO_DELIST}
         ORDER BY s.id
         LIMIT ${MAX_COUNTED_SOURCES}
       ) AS sessions

@@ -46,10 +46,12 @@ export class TransfersController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Ask for a ticket to download a file from its online sources',
-    description: 'Over REST there is no peer session to push to, so a file whose sources are all firewalled answers 409.',
+    description:
+      'Over REST there is no peer session to push to, so a file whose sources are all firewalled answers 409. ' +
+      'Rate limited per user (TRANSFER_RATE_LIMIT_PER_MINUTE, shared with transfer:request): 429 with Retry-After.',
   })
   @ApiCreatedResponse({ description: 'A signed ticket naming the caller, the file and its sources', schema: GRANT })
-  @ApiErrors(400, 401, 413, 503)
+  @ApiErrors(400, 401, 413, 429, 503)
   @ApiError(403, 'The account is banned')
   @ApiError(404, 'No online peer shares this file (or none of the named sources does)')
   @ApiError(409, 'Every source is firewalled, and over REST there is no peer session to push to')

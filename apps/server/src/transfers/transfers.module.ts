@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SourceBlamesRepository } from './source-blames.repository.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { TransfersController } from './transfers.controller.js';
 import { TransfersGateway } from './transfers.gateway.js';
@@ -7,6 +8,7 @@ import { TransfersService } from './transfers.service.js';
 
 @Module({
   controllers: [TransfersController],
-  providers: [TicketSigner, TransfersRepository, TransfersService, TransfersGateway],
+  providers: [TicketSigner, TransfersRepository, SourceBlamesRepository, TransfersService, TransfersGateway],
+  exports: [SourceBlamesRepository],
 })
 export class TransfersModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BLAMES_TO_DELIST } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
 
@@ -20,8 +21,11 @@ export class TransfersRepository {
     private readonly config: AppConfig,
   ) {}
 
-  /** Online sessions sharing a hash, reachable ones first, oldest sessions first. */
-  async onlineSources(sha256: string, limit: number): Promise<OnlineSource[]> {
+  /**
+   * Online sessions sharing a hash, reachable ones first, oldest sessions first; without sessions
+   * blamed for this hash by `downloaderId` or by BLAMES_TO_DELIST downloaders (source_blames).
+   */
+  async onlineSources(sha256: string, downloaderId: string, limit: number): Promise<OnlineSource[]> {
     const onlineSince = new Date(Date.now() - this.config.presenceLeaseMs);
     const rows = await this.prisma.$queryRaw<Array<{ session_id: string; user_id: string; username: string; address: string | null; firewalled: boolean; size: bigint; piece_root: string | null; name: string }>>`
       SELECT DISTINCT ON (s.firewalled, s.connected_at, s.id)
@@ -31,6 +35,9 @@ export class TransfersRepository {
       JOIN peer_sessions s ON s.id = l.session_id
       JOIN users u ON u.id = s.user_id
       WHERE f.sha256 = ${sha256} AND s.last_seen_at > ${onlineSince}
+        AND NOT EXISTS (
+          SELECT FROM source_blames b WHERE b.session_id = s.id AND b.sha256 = f.sha256
+          HAVING count(*) >= ${BLAMES_TO_DELIST} OR bool_or(b.reporter_id = ${downloaderId}::uuid))
       ORDER BY s.firewalled, s.connected_at, s.id
       LIMIT ${limit}`;
     return rows.map((row) => ({

@@ -1,14 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PEER_PATHS, type TransferGrant, type TransferReport, type TransferRequest } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { type PeerNamespace, sessionRoom } from '../realtime/peer-socket.js';
+import { SourceBlamesRepository } from './source-blames.repository.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { type OnlineSource, TransfersRepository } from './transfers.repository.js';
 
 const MAX_SOURCES = 10;
+const TICKET_LIMIT = 'tickets';
 
 /**
  * Brokers downloads: who may fetch which file from whom. Grants a ticket naming the downloader,
@@ -16,7 +20,7 @@ const MAX_SOURCES = 10;
  * one source (transfer:push) to deliver the file to the downloader instead, as Napster did.
  */
 @Injectable()
-export class TransfersService {
+export class TransfersService implements OnModuleInit {
   private readonly logger = new Logger('Transfers');
   private namespace: PeerNamespace | undefined;
 
@@ -24,14 +28,23 @@ export class TransfersService {
     private readonly repository: TransfersRepository,
     private readonly signer: TicketSigner,
     private readonly metrics: MetricsService,
+    private readonly limits: RateLimitService,
+    private readonly config: AppConfig,
+    private readonly blames: SourceBlamesRepository,
   ) {}
+
+  onModuleInit(): void {
+    this.limits.define(TICKET_LIMIT, { points: this.config.transferRateLimitPerMinute, windowMs: 60_000, what: 'Too many ticket requests' });
+  }
 
   attach(namespace: PeerNamespace): void {
     this.namespace = namespace;
   }
 
   async request(caller: AuthUser, downloaderSessionId: string | null, request: TransferRequest): Promise<TransferGrant> {
-    const online = (await this.repository.onlineSources(request.sha256, MAX_SOURCES * 2)).filter(
+    // Counted before anything is looked up: refused requests cost the server as much.
+    await this.limits.consume(TICKET_LIMIT, caller.id);
+    const online = (await this.repository.onlineSources(request.sha256, caller.id, MAX_SOURCES * 2)).filter(
       (source) => source.sessionId !== downloaderSessionId,
     );
     const wanted = request.sourceSessionIds;
@@ -82,8 +95,9 @@ export class TransfersService {
       reason: report.reason ?? null,
     });
     this.metrics.transfers.inc({ outcome: report.ok ? 'ok' : 'failed' });
-    if (report.badSourceSessionIds?.length) {
-      this.logger.warn({ sha256: report.sha256, badSources: report.badSourceSessionIds, reporter: caller.id }, 'sources sent data that failed verification');
+    const blamed = await this.blames.record(caller.id, report.sha256, report.badSourceSessionIds ?? []);
+    if (blamed.length > 0) {
+      this.logger.warn({ sha256: report.sha256, badSources: blamed, reporter: caller.id }, 'sources sent data that failed verification');
     }
     return { recorded: true };
   }

@@ -114,7 +114,7 @@ async function standalone(context: CliContext, sha256: string, outputDir: string
   return fetchFile(sha256, outputDir, {
     requestGrant: (hash) => context.client.requestTransfer(hash),
     report: (report) => context.client.reportTransfer(report),
-  }, { onProgress });
+  }, { onProgress, log: (line) => context.err(line), logOutcome: false });
 }
 
 async function viaDaemon(daemon: DaemonFile, sha256: string, outputDir: string, onProgress: (progress: DownloadProgress) => void): Promise<FetchResult> {
