@@ -22,6 +22,7 @@ export class AppConfig {
   readonly refreshTokenTtlMs: number;
   readonly jwtSecret: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
@@ -50,6 +51,7 @@ export class AppConfig {
     this.refreshTokenTtlMs = env.REFRESH_TOKEN_TTL;
     this.jwtSecret = env.JWT_SECRET;
     this.logLevel = env.LOG_LEVEL;
+    this.metricsToken = env.METRICS_TOKEN;
     this.trustProxy = env.TRUST_PROXY;
     this.redisUrl = env.REDIS_URL;
     this.authRateLimit = {
