@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         `  API        ${base}/api/v1`,
         `  API docs   ${base}/api/docs`,
         `  Admin      ${base}/admin`,
-        `  Health     ${base}/health`,
+        `  Health     ${base}/health/ready`,
         `  Metrics    ${base}/metrics`,
         '',
       ].join('\n') + '\n',
