@@ -46,8 +46,7 @@ describe('the server as a process', () => {
   it('generates an admin password when none is configured and prints it once', async () => {
     const server = await startServerProcess({ DATABASE_URL: await createTestDatabase(), JWT_SECRET: 'x'.repeat(40) });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const match = /Created admin account \\"admin\\" with generated password: (\S+) \(/.exec(server.output());
+      const match = /Admin login\s+admin \/ (\S+)/.exec(server.output());
       withNote(server.output(), () => expect(match).not.toBeNull());
       const login = await httpClient(server.baseUrl).post('/api/v1/auth/login', { username: 'admin', password: match![1] });
       expect(login.status).toBe(200);

@@ -22,6 +22,7 @@ export class AppConfig {
   readonly refreshTokenTtlMs: number;
   readonly jwtSecret: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly logFormat: Env['LOG_FORMAT'];
   readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
@@ -51,6 +52,7 @@ export class AppConfig {
     this.refreshTokenTtlMs = env.REFRESH_TOKEN_TTL;
     this.jwtSecret = env.JWT_SECRET;
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.trustProxy = env.TRUST_PROXY;
     this.redisUrl = env.REDIS_URL;
