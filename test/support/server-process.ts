@@ -16,10 +16,10 @@ export interface ServerProcess {
 
 /**
  * The built server (`npm run build`) as a separate process, as a user runs it. Resolves once it
- * listens; rejects with its output if it exits first.
+ * listens; rejects with its output if it exits first. `node` runs it on another Node.js binary.
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, node = process.execPath): Promise<ServerProcess> {
+  const child = spawn(node, [SERVER_MAIN], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
