@@ -39,6 +39,8 @@ export class AppConfig {
   readonly ticketSigningKey: string | undefined;
   readonly ticketTtlMs: number;
   readonly reportRateLimit: { perUser: number; windowMs: number };
+  /** server nodes of this machine that died without ending their sessions (found at start-up) */
+  readonly deadNodeIds: string[] = [];
 
   constructor(env: Env) {
     this.port = env.PORT;

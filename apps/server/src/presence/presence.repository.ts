@@ -59,6 +59,12 @@ export class PresenceRepository {
     return rows.map((row) => row.id);
   }
 
+  async idsOfNodes(nodeIds: string[]): Promise<string[]> {
+    if (nodeIds.length === 0) return [];
+    const rows = await this.prisma.peerSession.findMany({ where: { nodeId: { in: nodeIds } }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   async idsOfUser(userId: string): Promise<string[]> {
     const rows = await this.prisma.peerSession.findMany({ where: { userId }, select: { id: true } });
     return rows.map((row) => row.id);

@@ -135,7 +135,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return ids.length;
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const every = (ms: number, task: () => Promise<void>, name: string) => {
       const timer = setInterval(() => task().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`)), ms);
       timer.unref();
@@ -143,6 +143,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     };
     every(this.heartbeatIntervalMs, () => this.renew(), 'heartbeat renewal');
     every(Math.max(250, Math.floor(this.config.presenceLeaseMs / 2)), () => this.expireStale(), 'presence sweep');
+    await this.expireDeadNodes();
+  }
+
+  /** Sessions of a server of this machine that was killed end now, not when their lease runs out. */
+  private async expireDeadNodes(): Promise<void> {
+    const ids = await this.sessions.idsOfNodes(this.config.deadNodeIds);
+    if (ids.length === 0) return;
+    await this.sessions.remove(ids);
+    this.logger.log(`ended ${ids.length} sessions of server nodes that died: ${this.config.deadNodeIds.join(', ')}`);
   }
 
   async onModuleDestroy(): Promise<void> {
