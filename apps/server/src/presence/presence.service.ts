@@ -9,6 +9,7 @@ import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
+import { SessionEndBus } from '../realtime/session-end-bus.js';
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -26,7 +27,6 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Presence');
   private readonly heartbeats = new Map<string, Date>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private namespace: PeerNamespace | undefined;
   private shuttingDown = false;
   /** whether the last heartbeat write succeeded, and since when writes succeed (renew/expireStale) */
   private heartbeatsWritten = true;
@@ -40,6 +40,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
+    private readonly sessionEnds: SessionEndBus,
   ) {}
 
   get heartbeatIntervalMs(): number {
@@ -47,7 +48,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   attach(namespace: PeerNamespace): void {
-    this.namespace = namespace;
+    this.sessionEnds.attach(namespace);
   }
 
   /** The handshake: authenticates the peer and records its session. Throws when refused. */
@@ -228,10 +229,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return `No heartbeat for ${Math.round(this.config.presenceLeaseMs / 1000)} s; the session was dropped`;
   }
 
+  /** On every node (through PostgreSQL, so it does not depend on Redis): session:ended, then a disconnect. */
   private broadcastEnd(room: string, reason: string, cause: SessionEndCause): void {
-    if (!this.namespace) return;
-    this.namespace.to(room).emit('session:ended', { reason, cause });
-    this.namespace.in(room).disconnectSockets(true);
+    void this.sessionEnds.end(room, { reason, cause });
   }
 }
 
