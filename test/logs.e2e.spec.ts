@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { hasCommand } from './support/commands.js';
 import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { httpClient } from './support/http.js';
@@ -15,6 +16,8 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
   started.push(server);
   return server;
 }
+
+const hasScript = hasCommand('script');
 
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 const isJson = (line: string) => {
@@ -65,7 +68,7 @@ describe('server logs', () => {
     withNote(json.stdout(), () => expect(lines(json.stdout()).every(isJson)).toBe(true));
   });
 
-  it('chooses human-readable lines by itself on a terminal', async () => {
+  (hasScript ? it : it.skip)(`chooses human-readable lines by itself on a terminal${hasScript ? '' : ' (skipped: `script` is not installed; apt-get install bsdutils)'}`, async () => {
     // `script` runs the server on a pseudo-terminal, as a person starting it by hand.
     const env = { ...process.env, DATABASE_URL: await createTestDatabase(), JWT_SECRET, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: '' };
     const child = spawn('script', ['-qfec', `exec "${process.execPath}" "${SERVER_MAIN}"`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'inherit'] });

@@ -1,21 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
+import { hasCommand } from './support/commands.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient } from './support/http.js';
 import { lintExposition, promtoolCheck } from './support/metrics-lint.js';
 import { withNote } from './support/with-note.js';
 
-function installed(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasPromtool = installed('promtool');
+const hasPromtool = hasCommand('promtool');
 
 describe('GET /metrics', () => {
   let server: TestServer;

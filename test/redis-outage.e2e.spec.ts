@@ -1,6 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
+import { hasCommand } from './support/commands.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
@@ -9,16 +10,7 @@ import { connectPeer } from './support/peer-socket.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { findFreePort } from '../apps/server/src/database/embedded-postgres.js';
 
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = hasRedisServer();
+const available = hasCommand('redis-server');
 
 /** A redis-server of this test's own (never the machine's), without persistence. */
 async function startRedis(): Promise<{ port: number; process: ChildProcess }> {
