@@ -93,6 +93,8 @@ const OVERSIZED_BODY = JSON.stringify({ pad: 'x'.repeat(101 * 1024) });
 
 const OPERATIONS: Record<string, OperationCases> = {
   'GET /health': { as: 'anonymous', cases: [{ name: 'the server and its database are up', status: 200 }] },
+  'GET /health/ready': { as: 'anonymous', cases: [{ name: 'the server and its database are up', status: 200 }] },
+  'GET /health/live': { as: 'anonymous', database: false, cases: [{ name: 'the process is up', status: 200 }] },
   'GET /metrics': { as: 'anonymous', database: false, cases: [{ name: 'a Prometheus scrape', status: 200 }] },
 
   [`POST ${API}/auth/register`]: {

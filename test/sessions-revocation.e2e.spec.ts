@@ -33,9 +33,9 @@ async function registerAndLogin(http: HttpClient, username: string, password: st
   return login(http, username, password);
 }
 
-/** Resolves with the reason of session:ended once the socket has also been disconnected. */
+/** Resolves with "<cause>: <reason>" of session:ended once the socket has also been disconnected. */
 function sessionEnd(peer: ConnectedPeer): Promise<string> {
-  const ended = new Promise<string>((resolve) => peer.socket.once('session:ended', ({ reason }) => resolve(reason)));
+  const ended = new Promise<string>((resolve) => peer.socket.once('session:ended', ({ reason, cause }) => resolve(`${cause}: ${reason}`)));
   const disconnected = new Promise<void>((resolve) => peer.socket.once('disconnect', () => resolve()));
   return Promise.all([ended, disconnected]).then(([reason]) => reason);
 }
@@ -81,7 +81,7 @@ describe('signing out ends what the login holds', () => {
     const me = await http.get(`${API}/me`, { token: leaves.accessToken });
     withNote(JSON.stringify(me.body), () => expect(me.status).toBe(401));
     expect(me.body.message).toMatch(/signed out/);
-    expect(await leavingEnded).toMatch(/signed out/i);
+    expect(await leavingEnded).toMatch(/^signed-out: .*signed out/i);
     await expect(connectPeer(server.baseUrl, { token: leaves.accessToken })).rejects.toThrow(/signed out/);
 
     // The other login and its socket carry on; API keys are separate credentials for programs.
@@ -110,7 +110,7 @@ describe('signing out ends what the login holds', () => {
       const me = await http.get(`${API}/me`, { token: stale.accessToken });
       withNote(JSON.stringify(me.body), () => expect(me.status).toBe(401));
     }
-    for (const reason of await Promise.all(ends)) expect(reason).toMatch(/password was changed/i);
+    for (const reason of await Promise.all(ends)) expect(reason).toMatch(/^signed-out: .*password was changed/i);
     for (const key of [keyOfOther, keyOfChanger]) {
       const search = await searchWithKey(http, key);
       withNote(JSON.stringify(search.body), () => expect(search.status).toBe(401));
@@ -135,7 +135,7 @@ describe('signing out ends what the login holds', () => {
     peer.socket.emit('search', { q: 'after' }, () => {
       throw new Error('a search was answered for a revoked login');
     });
-    expect(await ended).toMatch(/signed out/i);
+    expect(await ended).toMatch(/^signed-out: .*signed out/i);
     await eventually(async () => expect(await server.prisma.peerSession.count({ where: { userId: account.userId } })).toBe(0));
   });
 
@@ -147,7 +147,7 @@ describe('signing out ends what the login holds', () => {
     await server.prisma.user.update({ where: { id: account.userId }, data: { bannedAt: new Date(), banReason: 'flooding' } });
     await server.prisma.refreshToken.updateMany({ where: { userId: account.userId }, data: { revokedAt: new Date() } });
     peer.socket.emit('peer:heartbeat');
-    expect(await ended).toMatch(/banned permanently: flooding/);
+    expect(await ended).toMatch(/^banned: .*banned permanently: flooding/);
   });
 });
 
@@ -177,13 +177,13 @@ const redisUp = await redisReachable(REDIS_URL);
     try {
       const secondEnded = sessionEnd(peers[1]!);
       expect((await httpA.post(`${API}/auth/logout`, { refreshToken: second.refreshToken })).status).toBe(204);
-      expect(await secondEnded).toMatch(/signed out/i);
+      expect(await secondEnded).toMatch(/^signed-out: .*signed out/i);
       expect((await httpClient(nodeB.baseUrl).get(`${API}/me`, { token: second.accessToken })).status).toBe(401);
 
       const thirdEnded = sessionEnd(peers[2]!);
       const changed = await httpA.patch(`${API}/me/password`, { currentPassword: 'dan password', newPassword: 'dan new password' }, { token: first.accessToken });
       expect(changed.status).toBe(204);
-      expect(await thirdEnded).toMatch(/password was changed/i);
+      expect(await thirdEnded).toMatch(/^signed-out: .*password was changed/i);
       expect(peers[0]!.socket.connected).toBe(true);
     } finally {
       peers.forEach((peer) => peer.close());

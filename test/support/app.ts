@@ -36,7 +36,7 @@ export async function startTestServer(
     SEARCH_CACHE_TTL: '0',
     ...env,
   });
-  const logger = createRootLogger(config.logLevel, options.logs);
+  const logger = createRootLogger(config.logLevel, { destination: options.logs });
   const runtime = await prepareRuntime(config, logger);
   const app = await createApp(runtime.config, logger);
   await app.listen(0, '127.0.0.1');

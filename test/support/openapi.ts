@@ -132,6 +132,21 @@ export function responseObjectsWithoutRequired(document: OpenApiDocument): strin
 }
 
 /**
+ * OpenAPI 3.0 keeps JSON Schema draft 4's boolean `exclusiveMinimum`/`exclusiveMaximum` (beside
+ * `minimum`/`maximum`); Ajv reads draft 7's, where the bound itself is the number.
+ */
+function toDraft7Bounds(node: Json): void {
+  for (const [exclusive, inclusive] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (node[exclusive] === true) {
+      node[exclusive] = node[inclusive];
+      delete node[inclusive];
+    } else if (node[exclusive] === false) {
+      delete node[exclusive];
+    }
+  }
+}
+
+/**
  * Validates requests and responses against the document with Ajv. Patterns are compiled as
  * OpenAPI 3.0 says (ECMA-262, no `u` flag), and every object in the document is closed
  * (additionalProperties: false), so a field the server sends but the document does not list fails.
@@ -145,6 +160,7 @@ export class DocumentValidator {
     const closed = structuredClone(document) as Json;
     walk(closed, '', (node) => {
       if (node.type === 'object' && node.properties && node.additionalProperties === undefined && !node.allOf) node.additionalProperties = false;
+      toDraft7Bounds(node);
     });
     closed.$id = BASE;
     this.ajv.addSchema(closed);

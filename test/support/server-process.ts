@@ -6,21 +6,25 @@ export const SERVER_MAIN = fileURLToPath(new URL('../../dist/apps/server/src/mai
 export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
+  /** stdout and stderr as they arrived */
   output(): string;
+  stdout(): string;
+  stderr(): string;
   /** SIGTERM, then the exit code */
   stop(): Promise<number | null>;
 }
 
 /**
  * The built server (`npm run build`) as a separate process, as a user runs it. Resolves once it
- * listens; rejects with its output if it exits first.
+ * listens; rejects with its output if it exits first. `node` runs it on another Node.js binary.
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, node = process.execPath): Promise<ServerProcess> {
+  const child = spawn(node, [SERVER_MAIN], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const streams = { stdout: '', stderr: '' };
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -36,6 +40,8 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
           child,
           baseUrl: match[1]!,
           output: () => output,
+          stdout: () => streams.stdout,
+          stderr: () => streams.stderr,
           stop: () => {
             child.kill('SIGTERM');
             return exited;
@@ -43,8 +49,12 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
         });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    for (const name of ['stdout', 'stderr'] as const) {
+      child[name]!.on('data', (chunk: Buffer) => {
+        streams[name] += chunk.toString();
+        onData(chunk);
+      });
+    }
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new ServerExitedError(code, output));

@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { setUpOpenApi } from './common/openapi.js';
 import { apiSecurityHeaders, pageSecurityHeaders } from './common/security-headers.js';
 import { AppConfig } from './config/app-config.js';
+import { PinoNestLogger } from './logging/nest-logger.js';
+import { requestLogging } from './logging/request-logging.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { PeerIoAdapter } from './realtime/peer-io.adapter.js';
@@ -18,11 +19,12 @@ const OPENAPI_PATH = '/api/docs';
 
 /** Builds the whole server; main.ts and the tests both start it this way. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(new PinoNestLogger(logger));
+  app.use(requestLogging(logger));
   app.useWebSocketAdapter(new PeerIoAdapter(app, config));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -30,7 +32,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.use(OPENAPI_PATH, pageSecurityHeaders);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   serveAdminPanel(app);
   setUpOpenApi(app);
   return app;

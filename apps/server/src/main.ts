@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { prepareRuntime } from './bootstrap/runtime.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
-import { createRootLogger } from './logging/root-logger.js';
+import { startupBanner } from './bootstrap/banner.js';
+import { createRootLogger, resolveLogFormat } from './logging/root-logger.js';
+import { AdminBootstrapService } from './users/admin-bootstrap.service.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
     process.stderr.write(`peerdex-server: ${error.message}\n`);
     process.exit(1);
   }
-  const logger = createRootLogger(config.logLevel);
+  const format = resolveLogFormat(config.logFormat, process.stdout.isTTY === true);
+  const logger = createRootLogger(config.logLevel, { format });
   const runtime = await prepareRuntime(config, logger);
   const app = await createApp(runtime.config, logger);
 
@@ -40,19 +43,11 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ port }, `Peerdex server listening on ${base}`);
-  if (process.stdout.isTTY || process.env.PEERDEX_PRINT_URLS !== '0') {
-    process.stdout.write(
-      [
-        '',
-        `  Peerdex directory server is up`,
-        `  API        ${base}/api/v1`,
-        `  API docs   ${base}/api/docs`,
-        `  Admin      ${base}/admin`,
-        `  Health     ${base}/health`,
-        `  Metrics    ${base}/metrics`,
-        '',
-      ].join('\n') + '\n',
-    );
+  const generatedPassword = app.get(AdminBootstrapService).generatedPassword;
+  if (process.stdout.isTTY || process.env.PEERDEX_PRINT_URLS !== '0' || generatedPassword) {
+    const admin = generatedPassword ? { username: config.admin.username, generatedPassword } : undefined;
+    // JSON logs on stdout stay pure JSON for collectors; the banner is for a person, on stderr then.
+    (format === 'json' ? process.stderr : process.stdout).write(startupBanner(base, admin));
   }
 }
 

@@ -30,6 +30,15 @@ export interface PeerReady {
   heartbeatIntervalMs: number;
 }
 
+/**
+ * Why the server ended a session: `kicked` by a moderator, `banned`, and `signed-out` (the login
+ * the socket's token came from was signed out) are final (a peer should not reconnect on its own);
+ * `expired` (no heartbeat recorded within the lease, or the session was swept) is not: the peer
+ * should connect again and publish.
+ */
+export type SessionEndCause = 'kicked' | 'banned' | 'signed-out' | 'expired';
+
 export interface SessionEnded {
   reason: string;
+  cause?: SessionEndCause;
 }

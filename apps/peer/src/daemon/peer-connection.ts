@@ -17,7 +17,7 @@ export type PeerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface ConnectionEvents {
   ready(ready: PeerReady): void;
   push(push: TransferPush): void;
-  /** the server ended this session (a kick, a ban, expiry); no reconnection follows */
+  /** a moderator ended this session (a kick or a ban); no reconnection follows */
   ended(reason: string): void;
   disconnected(reason: string): void;
   /** the handshake was refused for good (banned, account gone) */
@@ -65,7 +65,10 @@ export class PeerConnection {
       events.ready(ready);
     });
     this.socket.on('transfer:push', (push) => events.push(push));
-    this.socket.on('session:ended', ({ reason }) => {
+    this.socket.on('session:ended', ({ reason, cause }) => {
+      // Anything but a moderator's decision (the session expired, say after a database outage)
+      // is followed by a reconnection and a fresh publish, through the disconnect that follows.
+      if (cause === 'expired') return events.log(`The server ended this session (${reason}); connecting again`);
       this.close();
       events.ended(reason);
     });
@@ -119,12 +122,12 @@ export class PeerConnection {
     return rejected;
   }
 
-  /** Emits an event and resolves with its acknowledgement's data (throws on an error one). */
+  /** Emits an event and resolves with its acknowledgement's data (throws a CallError on an error one). */
   call<T>(event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 120_000): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.socket.timeout(timeoutMs).emit as (...args: unknown[]) => void)(event, payload, (error: Error | null, ack: Ack<T>) => {
-        if (error) reject(new Error(`${event}: no answer from the server`));
-        else if (!ack.ok) reject(new Error(`${event}: ${ack.error.message}`));
+        if (error) reject(new CallError(`${event}: no answer from the server`));
+        else if (!ack.ok) reject(new CallError(`${event}: ${ack.error.message}`, ack.error.statusCode, ack.error.retryAfter));
         else resolve(ack.data);
       });
     });
@@ -142,5 +145,21 @@ export class PeerConnection {
     const delay = Math.min(30_000, 1_000 * 2 ** this.failures) * (0.75 + Math.random() / 2);
     this.failures++;
     this.retry = setTimeout(() => !this.closed && this.socket.connect(), delay);
+  }
+}
+
+/** A refused or unanswered event; `statusCode` is absent when the server did not answer. */
+export class CallError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Worth sending again later: no answer, rate limited, or the server could not do it now (5xx). */
+  get retryable(): boolean {
+    return this.statusCode === undefined || this.statusCode === 429 || this.statusCode >= 500;
   }
 }

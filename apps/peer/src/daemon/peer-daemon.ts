@@ -10,7 +10,7 @@ import { ShareLibrary } from '../shares/share-library.js';
 import { ControlServer, type DaemonStatus } from './control-server.js';
 import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
 import { type Broker, fetchFile } from './fetch-file.js';
-import { PeerConnection } from './peer-connection.js';
+import { CallError, PeerConnection } from './peer-connection.js';
 import { listDelta, shareDigest } from './share-digest.js';
 
 export interface DaemonOptions {
@@ -45,6 +45,10 @@ export class PeerDaemon {
   private rescanTimer: NodeJS.Timeout | undefined;
   private rescanning: Promise<void> = Promise.resolve();
   private downloads = 0;
+  /** the publish in progress (with its retries), and whether another was asked for meanwhile */
+  private publishing: Promise<void> | undefined;
+  private publishAgain = false;
+  private publishRetry: NodeJS.Timeout | undefined;
   private stopped: (reason: { code: number; message: string }) => void = () => undefined;
   readonly finished: Promise<{ code: number; message: string }>;
 
@@ -109,6 +113,7 @@ export class PeerDaemon {
 
   async stop(code = 0, message = 'Stopped'): Promise<void> {
     clearTimeout(this.rescanTimer);
+    clearTimeout(this.publishRetry);
     this.connection?.close();
     await this.watcher?.close();
     await this.control?.close();
@@ -128,13 +133,43 @@ export class PeerDaemon {
     await this.publishAll();
   }
 
-  private async publishAll(): Promise<void> {
-    try {
-      const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
-      this.options.log(`Published ${fileCount} files${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
-    } catch (error) {
-      this.options.log(`Publishing failed (${(error as Error).message}); the next connection retries`);
-      this.connection.socket.disconnect().connect();
+  /**
+   * Publishes the whole list on this session, once at a time. A refusal worth retrying (no
+   * answer, 429, or 503 while the server's database is away) is retried after the server's
+   * Retry-After (or a backoff) as long as the session lasts; a new session publishes anyway.
+   */
+  private publishAll(): Promise<void> {
+    if (this.publishing) {
+      this.publishAgain = true;
+      return this.publishing;
+    }
+    this.publishing = this.publishUntilDone().finally(() => {
+      this.publishing = undefined;
+      if (this.publishAgain && this.ready) {
+        this.publishAgain = false;
+        void this.publishAll();
+      }
+    });
+    return this.publishing;
+  }
+
+  private async publishUntilDone(): Promise<void> {
+    const session = this.ready?.sessionId;
+    for (let attempt = 0; session && this.ready?.sessionId === session; attempt++) {
+      this.publishAgain = false;
+      try {
+        const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
+        this.options.log(`Published ${fileCount} files${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
+        return;
+      } catch (error) {
+        if (!(error instanceof CallError) || !error.retryable) {
+          this.options.log(`Publishing failed (${(error as Error).message}); it is sent again on the next connection`);
+          return;
+        }
+        const seconds = error.retryAfterSeconds ?? Math.min(30, 2 ** attempt);
+        this.options.log(`Publishing failed (${error.message}); retrying in ${seconds} s`);
+        await new Promise((resolve) => (this.publishRetry = setTimeout(resolve, seconds * 1_000)));
+      }
     }
   }
 
@@ -231,7 +266,13 @@ export class PeerDaemon {
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);
     if (!this.ready) return; // the next connection publishes the whole list anyway
-    const rejected = await this.connection.update(added, removed, shareDigest(this.published));
-    if (rejected.length) this.options.log(`${rejected.length} changed files refused, e.g. ${rejected[0]!.reason}`);
+    try {
+      const rejected = await this.connection.update(added, removed, shareDigest(this.published));
+      if (rejected.length) this.options.log(`${rejected.length} changed files refused, e.g. ${rejected[0]!.reason}`);
+    } catch (error) {
+      // The change is not lost: the whole current list is published instead, with retries.
+      this.options.log(`Sending the changes failed (${(error as Error).message}); publishing the whole list again`);
+      void this.publishAll();
+    }
   }
 }

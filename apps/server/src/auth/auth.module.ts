@@ -4,11 +4,12 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AccessGuard } from './guards/access.guard.js';
-import { LoginSocketsGateway } from './login-sockets.gateway.js';
+import { LoginSockets } from './login-sockets.js';
 import { CredentialLimits } from './credential-limits.js';
 import { LocalAuthGuard, RegisterRateLimitGuard } from './guards/login.guards.js';
 import { RolesGuard } from './guards/roles.guard.js';
@@ -22,6 +23,7 @@ import { TokenService } from './token.service.js';
   imports: [
     UsersModule,
     ApiKeysModule,
+    RealtimeModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -32,7 +34,7 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
-    LoginSocketsGateway,
+    LoginSockets,
     RefreshTokenRepository,
     LocalStrategy,
     JwtStrategy,

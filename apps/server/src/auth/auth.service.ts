@@ -9,7 +9,7 @@ import { activeBan, toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { CredentialLimits } from './credential-limits.js';
-import { LoginSocketsGateway } from './login-sockets.gateway.js';
+import { LoginSockets } from './login-sockets.js';
 import { TokenService } from './token.service.js';
 
 const PASSWORD_CHANGED = 'The account password was changed; sign in again';
@@ -22,7 +22,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
-    private readonly sockets: LoginSocketsGateway,
+    private readonly sockets: LoginSockets,
     private readonly prisma: PrismaService,
     private readonly limits: CredentialLimits,
   ) {}
@@ -77,6 +77,6 @@ export class AuthService {
       await this.tokens.revokeAllForUser(user.id, caller.familyId, tx);
       await this.apiKeys.revokeAllForUser(user.id, tx);
     });
-    if (caller.familyId) this.sockets.endOtherLogins(user.id, caller.familyId, PASSWORD_CHANGED);
+    if (caller.familyId) await this.sockets.endOtherLogins(user.id, caller.familyId, PASSWORD_CHANGED);
   }
 }

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { AuthenticationError } from '../common/errors.js';
 import { AccessTokenClaimsSchema, type AccessTokenClaims } from './auth-user.js';
-import { LoginSocketsGateway } from './login-sockets.gateway.js';
+import { LoginSockets } from './login-sockets.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
 
 export interface TokenPair {
@@ -31,7 +31,7 @@ export class TokenService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly refreshTokens: RefreshTokenRepository,
-    private readonly sockets: LoginSocketsGateway,
+    private readonly sockets: LoginSockets,
   ) {}
 
   async issue(user: { id: string; role: Role }, familyId: string = randomUUID()): Promise<TokenPair> {
@@ -58,7 +58,7 @@ export class TokenService {
     // A second request racing with the same token loses markRotated and counts as reuse too.
     if (token.rotatedAt || !(await this.refreshTokens.markRotated(token.id))) {
       await this.refreshTokens.revokeFamily(token.familyId);
-      this.sockets.endLogin(token.familyId, SIGNED_OUT);
+      await this.sockets.endLogin(token.familyId, SIGNED_OUT);
       throw new AuthenticationError('Refresh token was already used; every session from that login has been signed out');
     }
     return { userId: token.userId, familyId: token.familyId };
@@ -72,7 +72,7 @@ export class TokenService {
     const token = await this.find(refreshToken).catch(() => undefined);
     if (!token) return;
     await this.refreshTokens.revokeFamily(token.familyId);
-    this.sockets.endLogin(token.familyId, SIGNED_OUT);
+    await this.sockets.endLogin(token.familyId, SIGNED_OUT);
   }
 
   /** Every login of the user but `exceptFamilyId`; pass the caller's transaction to commit with it. */

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { loadOrCreateSecrets } from '../config/secrets.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { migrate } from '../database/migrator.js';
+import { databaseIdentity, registerNode } from './node-registry.js';
 
 export interface Runtime {
   /** configuration with the database URL and secrets resolved */
@@ -35,17 +36,27 @@ export async function prepareRuntime(config: AppConfig, logger: Logger): Promise
     stop = () => embedded.stop();
   }
 
+  let node: Awaited<ReturnType<typeof registerNode>>;
   try {
     const { applied, alreadyApplied } = await migrate(databaseUrl, { log: (line) => logger.info(line) });
     logger.info(`database schema up to date (${applied.length} applied now, ${alreadyApplied} before)`);
+    node = await registerNode(config.dataDir, config.nodeId, databaseIdentity(databaseUrl, config.databaseUrl ? undefined : join(config.dataDir, 'postgres')));
   } catch (error) {
     await stop();
     throw error;
   }
+  if (node.deadNodeIds.length) logger.info(`sessions of ${node.deadNodeIds.length} server(s) that died on this machine will be ended: ${node.deadNodeIds.join(', ')}`);
   const resolved = config.with({
     databaseUrl,
     jwtSecret: config.jwtSecret ?? secrets!.jwtSecret,
     ticketSigningKey: config.ticketSigningKey ?? secrets!.ticketSigningKey,
+    deadNodeIds: node.deadNodeIds,
   });
-  return { config: resolved, stop };
+  return {
+    config: resolved,
+    stop: async () => {
+      await node.leave();
+      await stop();
+    },
+  };
 }

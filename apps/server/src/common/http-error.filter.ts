@@ -2,12 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '#contracts';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, RateLimitedError } from './errors.js';
 
 /**
  * Every REST error leaves the server here, as {statusCode, error, message}. Domain errors carry
  * their own status; Nest's HttpExceptions keep theirs; body-parser's errors (malformed JSON, too
- * large) become 400 and 413; anything else is logged with the request id and answered as a bare 500.
+ * large) become 400 and 413; a database that cannot be used becomes 503 with Retry-After; anything
+ * else is logged with the request id and answered as a bare 500.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -18,17 +20,23 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      this.logger.warn({ requestId: request.id }, `${request.method} ${request.path}: ${errorSummary(exception)}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, `unhandled error on ${request.method} ${request.path}`);
     }
-    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (response.headersSent) return;
+    if (body.retryAfter) response.setHeader('Retry-After', String(body.retryAfter));
     response.status(body.statusCode).json(body);
   }
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof RateLimitedError) return { ...errorBody(429, exception.message), retryAfter: exception.retryAfterSeconds };
   if (exception instanceof DomainError) return errorBody(exception.status, exception.message);
+  if (isDatabaseUnavailable(exception)) {
+    return { ...errorBody(503, 'The database is unavailable right now; try again shortly'), retryAfter: DATABASE_RETRY_AFTER_SECONDS };
+  }
   if (exception instanceof HttpException) {
     // Nest wraps body-parser's errors (malformed JSON, body too large) and keeps them as the cause.
     return bodyParserError(exception.cause) ?? errorBody(exception.getStatus(), httpExceptionMessage(exception));
@@ -63,4 +71,9 @@ function bodyParserError(exception: unknown): ErrorBody | undefined {
     default:
       return typeof status === 'number' && status >= 400 && status < 500 ? errorBody(status, (exception as Error).message) : undefined;
   }
+}
+
+/** The last line of an error's message (Prisma puts the cause there), for a warning that needs no stack. */
+export function errorSummary(exception: unknown): string {
+  return (exception instanceof Error ? exception.message : String(exception)).trim().split('\n').at(-1)!.slice(0, 300);
 }

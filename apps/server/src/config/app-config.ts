@@ -28,6 +28,8 @@ export class AppConfig {
   readonly refreshTokenTtlMs: number;
   readonly jwtSecret: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly logFormat: Env['LOG_FORMAT'];
+  readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: {
@@ -52,6 +54,8 @@ export class AppConfig {
   readonly ticketTtlMs: number;
   readonly transferRateLimitPerMinute: number;
   readonly reportRateLimit: { perUser: number; windowMs: number };
+  /** server nodes of this machine that died without ending their sessions (found at start-up) */
+  readonly deadNodeIds: string[] = [];
 
   constructor(env: Env) {
     this.port = env.PORT;
@@ -65,6 +69,8 @@ export class AppConfig {
     this.refreshTokenTtlMs = env.REFRESH_TOKEN_TTL;
     this.jwtSecret = env.JWT_SECRET;
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
+    this.metricsToken = env.METRICS_TOKEN;
     this.trustProxy = env.TRUST_PROXY;
     this.redisUrl = env.REDIS_URL;
     this.authRateLimit = {

@@ -61,6 +61,10 @@ export const EnvSchema = z.object({
   /** HMAC secret for access tokens; generated into the data dir when unset */
   JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json: one JSON object a line; pretty: readable lines; auto: pretty on a terminal, JSON otherwise */
+  LOG_FORMAT: optionalText.pipe(z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }).default('auto')),
+  /** bearer token a Prometheus scraper must present on GET /metrics; /metrics is public when unset */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(1024).optional()),
   /** Express "trust proxy": set when behind a load balancer so client IPs come from X-Forwarded-For */
   TRUST_PROXY: flag(false),
   /** shared store for rate limits (and, later, Socket.IO); in-process memory when unset */

@@ -21,10 +21,4 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }
-
-  async isReachable(timeoutMs: number): Promise<boolean> {
-    const probe = this.$queryRaw`SELECT 1`.then(() => true, () => false);
-    const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
-    return Promise.race([probe, timeout]);
-  }
 }

@@ -14,7 +14,8 @@ export type SqlRunner = <T>(sql: Prisma.Sql) => Promise<T[]>;
  */
 @Injectable()
 export class SqlPool implements OnModuleDestroy {
-  private readonly pool: pg.Pool;
+  /** also the store of the rate limits' PostgreSQL fallback (rate-limit/rate-limit.service.ts) */
+  readonly pool: pg.Pool;
 
   constructor(config: AppConfig) {
     if (!config.databaseUrl) throw new Error('SqlPool needs a resolved database URL');

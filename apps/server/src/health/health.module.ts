@@ -1,5 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DatabaseReadinessChecks } from './database-readiness.checks.js';
 import { HealthController } from './health.controller.js';
+import { ReadinessService } from './readiness.service.js';
 
-@Module({ controllers: [HealthController] })
+/** Global so that any module can register a readiness check with ReadinessService. */
+@Global()
+@Module({ controllers: [HealthController], providers: [ReadinessService, DatabaseReadinessChecks], exports: [ReadinessService] })
 export class HealthModule {}

@@ -62,6 +62,10 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'peerdex_' });
+    // prom-client also exports the sums of its by-type gauges as gauges named *_total, which the
+    // exposition format reserves for counters (`promtool check metrics` fails on them). The
+    // by-type gauges stay: sum(peerdex_nodejs_active_handles) is the total.
+    for (const name of ['handles', 'requests', 'resources']) this.registry.removeSingleMetric(`peerdex_nodejs_active_${name}_total`);
   }
 
   recordHttp(method: string, route: string, status: number, seconds: number): void {

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { SharesModule } from '../shares/shares.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { PresenceGateway } from './presence.gateway.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceService } from './presence.service.js';
 
 @Module({
-  imports: [AuthModule, UsersModule, SharesModule],
+  imports: [AuthModule, UsersModule, SharesModule, RealtimeModule],
   providers: [PresenceRepository, PresenceService, PresenceGateway],
   exports: [PresenceService],
 })

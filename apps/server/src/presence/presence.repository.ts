@@ -29,16 +29,20 @@ export class PresenceRepository {
 
   /**
    * Records when each session last sent a heartbeat, for every live session of this node in one
-   * statement: heartbeats are batched, not written one by one.
+   * statement: heartbeats are batched, not written one by one. Returns the ids that have no row.
    */
-  async recordHeartbeats(heartbeats: Array<{ id: string; at: Date }>): Promise<void> {
-    if (heartbeats.length === 0) return;
+  async recordHeartbeats(heartbeats: Array<{ id: string; at: Date }>): Promise<string[]> {
+    if (heartbeats.length === 0) return [];
     const ids = heartbeats.map((heartbeat) => heartbeat.id);
     const times = heartbeats.map((heartbeat) => heartbeat.at.toISOString());
-    await this.prisma.$executeRaw`
-      UPDATE peer_sessions s SET last_seen_at = h.at
-      FROM unnest(${ids}::uuid[], ${times}::timestamptz[]) AS h(id, at)
-      WHERE s.id = h.id AND s.last_seen_at < h.at`;
+    // Returns the sessions that no longer exist (ended elsewhere), so their sockets can be closed.
+    const missing = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      WITH h AS (SELECT * FROM unnest(${ids}::uuid[], ${times}::timestamptz[]) AS h(id, at)),
+      renewed AS (
+        UPDATE peer_sessions s SET last_seen_at = h.at FROM h WHERE s.id = h.id AND s.last_seen_at < h.at RETURNING s.id
+      )
+      SELECT h.id::text FROM h WHERE NOT EXISTS (SELECT 1 FROM peer_sessions s WHERE s.id = h.id)`;
+    return missing.map((row) => row.id);
   }
 
   /**
@@ -56,6 +60,12 @@ export class PresenceRepository {
   async expiredIds(leaseMs: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM peer_sessions WHERE last_seen_at < now() - ${leaseMs} * interval '1 millisecond'`;
+    return rows.map((row) => row.id);
+  }
+
+  async idsOfNodes(nodeIds: string[]): Promise<string[]> {
+    if (nodeIds.length === 0) return [];
+    const rows = await this.prisma.peerSession.findMany({ where: { nodeId: { in: nodeIds } }, select: { id: true } });
     return rows.map((row) => row.id);
   }
 

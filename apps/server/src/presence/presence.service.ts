@@ -1,13 +1,15 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
+import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse, type SessionEndCause } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
 import { AuthenticationError, InvalidInputError } from '../common/errors.js';
+import { errorSummary } from '../common/http-error.filter.js';
 import { cursorTimestamp, decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
+import { SessionEndBus } from '../realtime/session-end-bus.js';
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -25,8 +27,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Presence');
   private readonly heartbeats = new Map<string, Date>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private namespace: PeerNamespace | undefined;
   private shuttingDown = false;
+  /** whether the last heartbeat write succeeded, and since when writes succeed (renew/expireStale) */
+  private heartbeatsWritten = true;
+  private writableSince = Date.now();
 
   constructor(
     private readonly config: AppConfig,
@@ -36,6 +40,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
+    private readonly sessionEnds: SessionEndBus,
   ) {}
 
   get heartbeatIntervalMs(): number {
@@ -43,7 +48,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   attach(namespace: PeerNamespace): void {
-    this.namespace = namespace;
+    this.sessionEnds.attach(namespace);
   }
 
   /** The handshake: authenticates the peer and records its session. Throws when refused. */
@@ -120,22 +125,22 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Ends one session wherever its socket is: it receives session:ended, then is disconnected. */
-  async endSession(sessionId: string, reason: string): Promise<void> {
-    this.broadcastEnd(sessionRoom(sessionId), reason);
+  async endSession(sessionId: string, reason: string, cause: SessionEndCause = 'kicked'): Promise<void> {
+    this.broadcastEnd(sessionRoom(sessionId), reason, cause);
     this.heartbeats.delete(sessionId);
     await this.sessions.remove([sessionId]);
   }
 
   /** Ends every session of a user (a ban). Returns how many there were. */
-  async endUserSessions(userId: string, reason: string): Promise<number> {
-    this.broadcastEnd(userRoom(userId), reason);
+  async endUserSessions(userId: string, reason: string, cause: SessionEndCause = 'banned'): Promise<number> {
+    this.broadcastEnd(userRoom(userId), reason, cause);
     const ids = await this.sessions.idsOfUser(userId);
     ids.forEach((id) => this.heartbeats.delete(id));
     await this.sessions.remove(ids);
     return ids.length;
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const every = (ms: number, task: () => Promise<void>, name: string) => {
       const timer = setInterval(() => task().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`)), ms);
       timer.unref();
@@ -143,6 +148,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     };
     every(this.heartbeatIntervalMs, () => this.renew(), 'heartbeat renewal');
     every(Math.max(250, Math.floor(this.config.presenceLeaseMs / 2)), () => this.expireStale(), 'presence sweep');
+    await this.expireDeadNodes();
+  }
+
+  /** Sessions of a server of this machine that was killed end now, not when their lease runs out. */
+  private async expireDeadNodes(): Promise<void> {
+    const ids = await this.sessions.idsOfNodes(this.config.deadNodeIds);
+    if (ids.length === 0) return;
+    await this.sessions.remove(ids);
+    this.logger.log(`ended ${ids.length} sessions of server nodes that died: ${this.config.deadNodeIds.join(', ')}`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -153,7 +167,21 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.heartbeats.clear();
   }
 
-  /** Writes this node's heartbeats; disconnects its sockets that went silent for a whole lease. */
+  /**
+   * How long a session's row outlives its lease, and how long a node that could not write its
+   * heartbeats waits after writing again before it expires anyone: every node first renews its
+   * own sessions from memory, so a database outage (or a node cut off from it) shorter than lease
+   * plus grace ends no session. Search shows a session only while its lease runs.
+   */
+  private get graceMs(): number {
+    return this.config.presenceLeaseMs;
+  }
+
+  /**
+   * Writes this node's heartbeats (the times kept in memory, so writes missed while the database
+   * was away are caught up at once); disconnects its sockets that went silent for a whole lease,
+   * and those whose session no longer exists (swept by another node): they may reconnect.
+   */
   private async renew(): Promise<void> {
     const now = Date.now();
     const fresh: Array<{ id: string; at: Date }> = [];
@@ -162,16 +190,38 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       if (now - at.getTime() > this.config.presenceLeaseMs) silent.push(id);
       else fresh.push({ id, at });
     }
-    await this.sessions.recordHeartbeats(fresh);
+    let gone: string[];
+    try {
+      gone = await this.sessions.recordHeartbeats(fresh);
+    } catch (error) {
+      if (this.heartbeatsWritten) {
+        this.logger.warn(`heartbeats cannot be written (${errorSummary(error)}); sessions are kept and renewed once the database is back`);
+      }
+      this.heartbeatsWritten = false;
+      return;
+    }
+    if (!this.heartbeatsWritten) {
+      this.logger.log(`heartbeats written again for ${fresh.length} sessions; expiring others resumes in ${this.graceMs} ms`);
+      this.writableSince = now;
+    }
+    this.heartbeatsWritten = true;
     this.metrics.peerSessions.set(fresh.length);
-    await Promise.all(silent.map((id) => this.endSession(id, this.leaseExpired())));
+    for (const id of gone) {
+      this.heartbeats.delete(id);
+      this.broadcastEnd(sessionRoom(id), 'The directory no longer has this session (it expired); connect again', 'expired');
+    }
+    await Promise.all(silent.map((id) => this.endSession(id, this.leaseExpired(), 'expired')));
   }
 
-  /** Any node removes sessions whose lease ran out, including those of nodes that died. */
+  /**
+   * Any node removes sessions whose lease (plus the grace) ran out, including those of nodes that
+   * died; but not while this node cannot write its own heartbeats, nor right after it could again.
+   */
   private async expireStale(): Promise<void> {
-    const expired = await this.sessions.expiredIds(this.config.presenceLeaseMs);
+    if (!this.heartbeatsWritten || Date.now() - this.writableSince < this.graceMs) return;
+    const expired = await this.sessions.expiredIds(this.config.presenceLeaseMs + this.graceMs);
     if (expired.length === 0) return;
-    for (const id of expired) this.broadcastEnd(sessionRoom(id), this.leaseExpired());
+    for (const id of expired) this.broadcastEnd(sessionRoom(id), this.leaseExpired(), 'expired');
     await this.sessions.remove(expired);
   }
 
@@ -179,10 +229,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return `No heartbeat for ${Math.round(this.config.presenceLeaseMs / 1000)} s; the session was dropped`;
   }
 
-  private broadcastEnd(room: string, reason: string): void {
-    if (!this.namespace) return;
-    this.namespace.to(room).emit('session:ended', { reason });
-    this.namespace.in(room).disconnectSockets(true);
+  /** On every node (through PostgreSQL, so it does not depend on Redis): session:ended, then a disconnect. */
+  private broadcastEnd(room: string, reason: string, cause: SessionEndCause): void {
+    void this.sessionEnds.end(room, { reason, cause });
   }
 }
 

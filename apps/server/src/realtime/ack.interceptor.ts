@@ -1,13 +1,14 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import { catchError, map, of, type Observable, tap } from 'rxjs';
 import type { Ack } from '#contracts';
-import { toErrorBody } from '../common/http-error.filter.js';
+import { errorSummary, toErrorBody } from '../common/http-error.filter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 /**
  * Turns what a gateway handler returns into the acknowledgement `{ok: true, data}`, and anything it
  * throws (validation, domain errors) into `{ok: false, error}` with the same body a REST error has.
- * Unexpected errors are logged and answered as a bare 500. Also times every event.
+ * A database that cannot be used answers 503 with `retryAfter`; unexpected errors are logged and
+ * answered as a bare 500. Also times every event.
  */
 @Injectable()
 export class AckInterceptor implements NestInterceptor {
@@ -25,7 +26,8 @@ export class AckInterceptor implements NestInterceptor {
       tap(() => record('ok')),
       catchError((error: unknown) => {
         const body = toErrorBody(error);
-        if (body.statusCode >= 500) this.logger.error({ err: error, event }, `unhandled error in ${event}`);
+        if (body.statusCode === 503) this.logger.warn({ event }, `${event}: ${errorSummary(error)}`);
+        else if (body.statusCode >= 500) this.logger.error({ err: error, event }, `unhandled error in ${event}`);
         record(String(body.statusCode));
         return of<Ack<unknown>>({ ok: false, error: body });
       }),

@@ -11,6 +11,8 @@ import { UsersRepository } from './users.repository.js';
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('AdminBootstrap');
+  /** set when this start created the admin with a generated password; main.ts prints it in the banner */
+  generatedPassword: string | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -32,7 +34,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     if (this.config.admin.password) {
       this.logger.log(`Created admin account "${username}" from ADMIN_PASSWORD`);
     } else {
-      this.logger.warn(`Created admin account "${username}" with generated password: ${password} (shown once; change it)`);
+      // The password goes to the start-up banner, not into log files and collectors.
+      this.generatedPassword = password;
+      this.logger.warn(`Created admin account "${username}" with a generated password, shown once in the start-up banner; change it`);
     }
   }
 }

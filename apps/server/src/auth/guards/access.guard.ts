@@ -4,10 +4,11 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { presentedApiKey } from '../../api-keys/api-key.strategy.js';
 import { AuthenticationError, BannedError } from '../../common/errors.js';
+import { isDatabaseUnavailable } from '../../database/database-unavailable.js';
 import type { PeerSocket } from '../../realtime/peer-socket.js';
 import { UsersService } from '../../users/users.service.js';
 import { ALLOWS_API_KEY, IS_PUBLIC } from '../decorators.js';
-import { LoginSocketsGateway } from '../login-sockets.gateway.js';
+import { LoginSockets } from '../login-sockets.js';
 import { SIGNED_OUT, TokenService } from '../token.service.js';
 
 /** Passport's API-key strategy behind the same error mapping as the token one. */
@@ -31,7 +32,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly sockets: LoginSocketsGateway,
+    private readonly sockets: LoginSockets,
     private readonly users: UsersService,
   ) {
     super();
@@ -60,13 +61,20 @@ export class AccessGuard extends AuthGuard('jwt') {
    */
   private async socketStillSignedIn(socket: PeerSocket): Promise<boolean> {
     const user = socket.data?.user;
-    if (!user?.familyId || !(await this.tokens.isSignedOut(user.familyId))) return true;
+    if (!user?.familyId) return true;
+    // A guard's error never reaches the acknowledgement: while the database is away, let the event
+    // through, so a heartbeat still counts and anything needing the database answers 503 itself.
+    const signedOut = await this.tokens.isSignedOut(user.familyId).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return false;
+      throw error;
+    });
+    if (!signedOut) return true;
     // A ban signs every login out too; then the ban, with its reason, is what the peer should hear.
     const ban = await this.users.requireActive(user.id).then(
       () => undefined,
       (error: unknown) => (error instanceof BannedError ? error : undefined),
     );
-    this.sockets.endSocket(socket, ban?.message ?? SIGNED_OUT);
+    this.sockets.endSocket(socket, ban?.message ?? SIGNED_OUT, ban ? 'banned' : 'signed-out');
     return false;
   }
 
