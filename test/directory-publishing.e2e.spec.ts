@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { registerUser } from './support/accounts.js';
+import { startTestServer, type TestServer } from './support/app.js';
+import { httpClient, type HttpClient } from './support/http.js';
+import { type ConnectedPeer, connectPeer, entry } from './support/peer-socket.js';
+
+/** Hostile share lists: what a publish must refuse (or survive) without hurting the server. */
+describe('publishing hostile share lists', () => {
+  let server: TestServer;
+  let http: HttpClient;
+  let admin: string;
+
+  const newPeer = async (username: string): Promise<ConnectedPeer> =>
+    connectPeer(server.baseUrl, { token: (await registerUser(http, username)).accessToken });
+
+  beforeAll(async () => {
+    server = await startTestServer({ SEARCH_RATE_LIMIT_PER_MINUTE: '1000' });
+    http = httpClient(server.baseUrl);
+    admin = (await http.post('/api/v1/auth/login', { username: 'admin', password: 'admin-password' })).body.accessToken;
+  });
+  afterAll(() => server.close());
+
+  it('matches blocklist globs built to backtrack without freezing the server, while /health keeps answering', async () => {
+    for (const pattern of ['*setup*crack*.exe', '*a*a*a*a*b']) {
+      expect((await http.post('/api/v1/admin/blocklist', { pattern, reason: `adversarial ${pattern}` }, { token: admin })).status).toBe(201);
+    }
+    const peer = await newPeer('backtracker');
+    // The issue's cases: 300 names of "setup"×100 + "crack"×100, and 124-letter names against *a*a*a*a*b,
+    // each of which took a backtracking regular expression seconds (here: many of them).
+    const files = [
+      ...Array.from({ length: 300 }, (_, n) => entry(`s${n}/${'setup'.repeat(100)}${'crack'.repeat(100)}`, `setup crack ${n}`)),
+      ...Array.from({ length: 40 }, (_, n) => entry(`a${n}/${'a'.repeat(124)}`, `a ${n}`)),
+      entry('ok/Setup with a crack.exe', 'blocked'),
+    ];
+    const sync = peer.ok('share:sync', { files, final: true });
+    const health = http.get('/health');
+    const [ack, healthResponse] = await Promise.all([sync, health]);
+    expect(healthResponse.status).toBe(200);
+    expect(ack).toMatchObject({ accepted: 340, fileCount: 340, rejected: [{ index: 340, reason: 'blocked: adversarial *setup*crack*.exe' }] });
+    peer.close();
+  });
+});
