@@ -39,4 +39,28 @@ describe('publishing hostile share lists', () => {
     expect(ack).toMatchObject({ accepted: 340, fileCount: 340, rejected: [{ index: 340, reason: 'blocked: adversarial *setup*crack*.exe' }] });
     peer.close();
   });
+
+  it('refuses names with bidirectional control characters, entry by entry, in syncs and deltas', async () => {
+    const peer = await newPeer('spoofer');
+    const bidi = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+    const reason = 'path: must not contain bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)';
+    const ack = await peer.ok('share:sync', {
+      files: [
+        entry('pics/holiday\u202e4pm.exe', 'rlo'),
+        ...bidi.map((char, n) => entry(`dir${char}/name ${n}.txt`, `bidi ${n}`)),
+        entry('pics/Holiday in Rome.jpg', 'plain'),
+      ],
+      final: true,
+    });
+    expect(ack).toEqual({
+      accepted: 1,
+      fileCount: 1,
+      rejected: Array.from({ length: bidi.length + 1 }, (_, index) => ({ index, reason })),
+    });
+    const delta = await peer.ok('share:delta', { added: [entry('pics/holiday\u20664pm.exe', 'lri'), entry('pics/Fine.jpg', 'fine')], removed: [] });
+    expect(delta).toEqual({ added: 1, removed: 0, fileCount: 2, rejected: [{ index: 0, reason }] });
+    const found = await peer.ok('search', { q: 'holiday' });
+    expect(found.results.map((result: { name: string }) => result.name)).toEqual(['Holiday in Rome.jpg']);
+    peer.close();
+  });
 });
