@@ -63,4 +63,40 @@ describe('publishing hostile share lists', () => {
     expect(found.results.map((result: { name: string }) => result.name)).toEqual(['Holiday in Rome.jpg']);
     peer.close();
   });
+
+  describe('share lists whose total size passes 2^63 − 1 bytes', () => {
+    const HUGE = Number.MAX_SAFE_INTEGER; // 2^53 − 1, the largest size an entry may have
+    const huge = (prefix: string, count: number, from = 0) =>
+      Array.from({ length: count }, (_, n) => entry(`${prefix}/file ${from + n}.bin`, `${prefix} ${from + n}`, { size: HUGE }));
+    const tooLarge = (total: bigint) =>
+      `files: the share list would hold ${total} bytes, more than the limit of 9223372036854775807 (2^63 − 1)`;
+
+    it('refuses a sync batch that would pass the limit with a 400 naming the total, and keeps what was accepted', async () => {
+      const peer = await newPeer('hoarder');
+      const refused = await peer.call('share:sync', { files: huge('all', 1_100), final: true });
+      expect(refused).toEqual({ ok: false, error: { statusCode: 400, error: 'Bad Request', message: tooLarge(1_100n * BigInt(HUGE)) } });
+
+      expect(await peer.ok('share:sync', { files: huge('part', 1_000), final: false })).toMatchObject({ accepted: 1_000 });
+      const over = await peer.call('share:sync', { files: huge('part', 100, 1_000), final: false });
+      expect(over).toMatchObject({ ok: false, error: { statusCode: 400, message: tooLarge(1_100n * BigInt(HUGE)) } });
+      expect(await peer.ok('share:sync', { files: [], final: true })).toMatchObject({ accepted: 0, fileCount: 1_000 });
+      peer.close();
+    });
+
+    it('refuses a delta that would pass the limit, counting what it removes and replaces', async () => {
+      const peer = await newPeer('delta-hoarder');
+      await peer.ok('share:sync', { files: huge('d', 1_000), final: true });
+      const over = await peer.call('share:delta', { added: huge('d', 100, 1_000), removed: [] });
+      expect(over).toMatchObject({ ok: false, error: { statusCode: 400, message: tooLarge(1_100n * BigInt(HUGE)) } });
+      // Replacing 20 entries and removing 10 makes room for exactly 10 more.
+      const swapped = await peer.ok('share:delta', {
+        added: [...huge('d', 20).map((file) => ({ ...file, sha256: 'e'.repeat(64) })), ...huge('d', 10, 1_000)],
+        removed: Array.from({ length: 10 }, (_, n) => `d/file ${990 + n}.bin`),
+      });
+      expect(swapped).toMatchObject({ added: 30, removed: 10, fileCount: 1_000, rejected: [] });
+      const row = await server.prisma.shareList.findFirst({ where: { sessionId: peer.ready.sessionId } });
+      expect(row?.totalBytes).toBe(1_000n * BigInt(HUGE));
+      peer.close();
+    });
+  });
 });
