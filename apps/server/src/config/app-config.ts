@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describeIssues } from '#contracts';
+import { isLoopbackHost } from '../presence/private-address.js';
 import { EnvSchema, type Env } from './env.schema.js';
 
 export class ConfigError extends Error {}
@@ -27,6 +28,8 @@ export class AppConfig {
   readonly authRateLimit: { perIp: number; perUsername: number; windowMs: number };
   readonly presenceLeaseMs: number;
   readonly peerProbeTimeoutMs: number;
+  /** may the reachability probe reach non-public addresses (LAN use) */
+  readonly peerPrivateAddresses: 'allow' | 'deny';
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
@@ -59,6 +62,8 @@ export class AppConfig {
     };
     this.presenceLeaseMs = env.PRESENCE_LEASE;
     this.peerProbeTimeoutMs = env.PEER_PROBE_TIMEOUT;
+    // On loopback every peer runs on this machine and can reach those ports itself.
+    this.peerPrivateAddresses = env.PEER_PRIVATE_ADDRESSES ?? (isLoopbackHost(env.HOST) ? 'allow' : 'deny');
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;

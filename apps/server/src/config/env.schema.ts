@@ -72,6 +72,11 @@ export const EnvSchema = z.object({
   PRESENCE_LEASE: duration('30s'),
   /** how long the reachability probe of a peer's endpoint may take before it counts as firewalled */
   PEER_PROBE_TIMEOUT: duration('2s'),
+  /**
+   * whether the reachability probe may reach peers on loopback, private, link-local and other
+   * non-public addresses; unset: allow when HOST is a loopback address, deny otherwise
+   */
+  PEER_PRIVATE_ADDRESSES: optionalText.pipe(z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).optional()),
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),

@@ -11,7 +11,9 @@ import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
-import { peerAddress, probeReachable } from './peer-address.js';
+import { type PeerEndpoint, resolveEndpoint } from './peer-endpoint.js';
+import { isPrivateAddress } from './private-address.js';
+import { probeReachable } from './reachability-probe.js';
 import { PresenceRepository, type SessionRow } from './presence.repository.js';
 
 /**
@@ -60,14 +62,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     if (!user) throw new AuthenticationError('Account no longer exists');
 
     const sessionId = randomUUID();
-    const address = peerAddress(handshake, remoteAddress);
-    await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address });
+    const endpoint = await resolveEndpoint(handshake, remoteAddress, this.config.peerProbeTimeoutMs);
+    await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null });
     this.heartbeats.set(sessionId, new Date());
     this.metrics.peerSessions.set(this.heartbeats.size);
     return {
       user: { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' },
       sessionId,
-      address,
+      endpoint,
       shareDigest: handshake.shareDigest,
     };
   }
@@ -75,18 +77,28 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   /** After the handshake: probe reachability and restore a share list the peer still has. */
   async welcome(session: PeerSocketData): Promise<PeerReady> {
     const [reachable, restored] = await Promise.all([
-      session.address ? probeReachable(session.address, this.config.peerProbeTimeoutMs) : Promise.resolve(false),
+      this.probe(session.endpoint),
       session.shareDigest ? this.shareLists.adopt(session.user.id, session.sessionId, session.shareDigest) : Promise.resolve(undefined),
     ]);
     if (reachable) await this.sessions.setFirewalled(session.sessionId, false);
     return {
       sessionId: session.sessionId,
-      address: session.address,
+      address: session.endpoint?.url ?? null,
       firewalled: !reachable,
       shareListRestored: restored !== undefined,
       fileCount: restored?.fileCount ?? 0,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
     };
+  }
+
+  /**
+   * Whether other peers can reach the endpoint. Non-public addresses are never probed under
+   * PEER_PRIVATE_ADDRESSES=deny: such a peer is firewalled (it still downloads, and pushes).
+   */
+  private async probe(endpoint: PeerEndpoint | null): Promise<boolean> {
+    if (!endpoint) return false;
+    if (this.config.peerPrivateAddresses === 'deny' && isPrivateAddress(endpoint.probe.ip)) return false;
+    return probeReachable(endpoint.probe, this.config.peerProbeTimeoutMs);
   }
 
   /** Online sessions for moderators, newest first. */
