@@ -43,3 +43,8 @@ export class RateLimitedError extends DomainError {
     super(`${what}; retry in ${retryAfterSeconds} s`);
   }
 }
+
+/** A cap on what one account may hold at once (peer sessions): waiting alone frees nothing. */
+export class LimitExceededError extends DomainError {
+  readonly status = 429;
+}

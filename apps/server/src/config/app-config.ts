@@ -30,6 +30,7 @@ export class AppConfig {
   readonly peerProbeTimeoutMs: number;
   /** may the reachability probe reach non-public addresses (LAN use) */
   readonly peerPrivateAddresses: 'allow' | 'deny';
+  readonly peerSessionsPerUser: number;
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
@@ -64,6 +65,7 @@ export class AppConfig {
     this.peerProbeTimeoutMs = env.PEER_PROBE_TIMEOUT;
     // On loopback every peer runs on this machine and can reach those ports itself.
     this.peerPrivateAddresses = env.PEER_PRIVATE_ADDRESSES ?? (isLoopbackHost(env.HOST) ? 'allow' : 'deny');
+    this.peerSessionsPerUser = env.PEER_SESSIONS_PER_USER;
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;

@@ -77,6 +77,8 @@ export const EnvSchema = z.object({
    * non-public addresses; unset: allow when HOST is a loopback address, deny otherwise
    */
   PEER_PRIVATE_ADDRESSES: optionalText.pipe(z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).optional()),
+  /** peer sessions one account may have online at once; a handshake past it is refused (429) */
+  PEER_SESSIONS_PER_USER: integer(5, 1, 10_000),
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
-import { AuthenticationError, InvalidInputError } from '../common/errors.js';
+import { AuthenticationError, InvalidInputError, LimitExceededError } from '../common/errors.js';
 import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -63,7 +63,11 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
     const sessionId = randomUUID();
     const endpoint = await resolveEndpoint(handshake, remoteAddress, this.config.peerProbeTimeoutMs);
-    await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null });
+    const session = { id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null };
+    const cap = this.config.peerSessionsPerUser;
+    if (!(await this.sessions.createWithinCap(session, cap, this.config.presenceLeaseMs))) {
+      throw new LimitExceededError(`This account already has ${cap} peer sessions online (the most allowed); close one to open another`);
+    }
     this.heartbeats.set(sessionId, new Date());
     this.metrics.peerSessions.set(this.heartbeats.size);
     return {
