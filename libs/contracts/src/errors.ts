@@ -5,5 +5,7 @@ export const ErrorBodySchema = z.object({
   statusCode: z.number().int(),
   error: z.string(),
   message: z.string(),
+  /** on 429 and 503: seconds to wait before trying again (REST also sends Retry-After) */
+  retryAfter: z.number().int().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

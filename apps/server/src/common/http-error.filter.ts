@@ -2,10 +2,11 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '#contracts';
-import { DomainError, RateLimitedError } from './errors.js';
+import { DomainError, OverloadedError, RateLimitedError } from './errors.js';
 
 /**
- * Every REST error leaves the server here, as {statusCode, error, message}. Domain errors carry
+ * Every REST error leaves the server here, as {statusCode, error, message} (and retryAfter, with
+ * a Retry-After header, for 429 and 503). Domain errors carry
  * their own status; Nest's HttpExceptions keep theirs; body-parser's errors (malformed JSON, too
  * large) become 400 and 413; anything else is logged with the request id and answered as a bare 500.
  */
@@ -21,13 +22,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, `unhandled error on ${request.method} ${request.path}`);
     }
-    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (body.retryAfter !== undefined) response.setHeader('Retry-After', String(body.retryAfter));
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
   }
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof RateLimitedError || exception instanceof OverloadedError) {
+    return { ...errorBody(exception.status, exception.message), retryAfter: exception.retryAfterSeconds };
+  }
   if (exception instanceof DomainError) return errorBody(exception.status, exception.message);
   if (exception instanceof HttpException) {
     // Nest wraps body-parser's errors (malformed JSON, body too large) and keeps them as the cause.

@@ -31,6 +31,8 @@ export class AppConfig {
   /** may the reachability probe reach non-public addresses (LAN use) */
   readonly peerPrivateAddresses: 'allow' | 'deny';
   readonly peerSessionsPerUser: number;
+  /** back-pressure on peers' database work (realtime/admission.service.ts) */
+  readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number };
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
@@ -66,6 +68,11 @@ export class AppConfig {
     // On loopback every peer runs on this machine and can reach those ports itself.
     this.peerPrivateAddresses = env.PEER_PRIVATE_ADDRESSES ?? (isLoopbackHost(env.HOST) ? 'allow' : 'deny');
     this.peerSessionsPerUser = env.PEER_SESSIONS_PER_USER;
+    this.peerAdmission = {
+      concurrency: env.PEER_ADMISSION_CONCURRENCY,
+      handshakeQueue: env.PEER_HANDSHAKE_QUEUE,
+      syncQueue: env.SHARE_SYNC_QUEUE,
+    };
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;

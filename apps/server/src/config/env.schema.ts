@@ -79,6 +79,12 @@ export const EnvSchema = z.object({
   PEER_PRIVATE_ADDRESSES: optionalText.pipe(z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).optional()),
   /** peer sessions one account may have online at once; a handshake past it is refused (429) */
   PEER_SESSIONS_PER_USER: integer(5, 1, 10_000),
+  /** handshakes and publishes (share:sync, share:delta) doing database work at once, per node */
+  PEER_ADMISSION_CONCURRENCY: integer(4, 1, 1_000),
+  /** handshakes waiting for their turn; past it a handshake is refused with 503 and a retry time */
+  PEER_HANDSHAKE_QUEUE: integer(500, 0, 1_000_000),
+  /** share:sync and share:delta batches waiting for their turn; past it 503 with a retry time */
+  SHARE_SYNC_QUEUE: integer(200, 0, 1_000_000),
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { AdmissionModule } from '../realtime/admission.module.js';
 import { SharesModule } from '../shares/shares.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { PresenceGateway } from './presence.gateway.js';
@@ -7,7 +8,7 @@ import { PresenceRepository } from './presence.repository.js';
 import { PresenceService } from './presence.service.js';
 
 @Module({
-  imports: [AuthModule, UsersModule, SharesModule],
+  imports: [AuthModule, UsersModule, SharesModule, AdmissionModule],
   providers: [PresenceRepository, PresenceService, PresenceGateway],
   exports: [PresenceService],
 })

@@ -7,6 +7,7 @@ import { AuthenticationError, InvalidInputError, LimitExceededError } from '../c
 import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { AdmissionService } from '../realtime/admission.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
@@ -15,6 +16,7 @@ import { type PeerEndpoint, resolveEndpoint } from './peer-endpoint.js';
 import { isPrivateAddress } from './private-address.js';
 import { probeReachable } from './reachability-probe.js';
 import { PresenceRepository, type SessionRow } from './presence.repository.js';
+import { SessionEnds } from './session-ends.js';
 
 /**
  * Who is online. A peer session is a row in peer_sessions, visible to every node; this node keeps
@@ -27,6 +29,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Presence');
   private readonly heartbeats = new Map<string, Date>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly ends: SessionEnds;
   private namespace: PeerNamespace | undefined;
   private shuttingDown = false;
 
@@ -38,7 +41,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
-  ) {}
+    private readonly admission: AdmissionService,
+  ) {
+    this.ends = new SessionEnds((ids) => this.sessions.remove(ids), this.logger);
+  }
 
   get heartbeatIntervalMs(): number {
     return Math.floor(this.config.presenceLeaseMs / 3);
@@ -48,8 +54,12 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.namespace = namespace;
   }
 
-  /** The handshake: authenticates the peer and records its session. Throws when refused. */
-  async open(auth: unknown, remoteAddress: string): Promise<PeerSocketData> {
+  /**
+   * The handshake: authenticates the peer and records its session. Throws when refused. The
+   * database work waits for an admission slot (503 when too many handshakes wait already);
+   * `stillWanted` says whether the socket is still there when its turn comes.
+   */
+  async open(auth: unknown, remoteAddress: string, stillWanted: () => boolean = () => true): Promise<PeerSocketData> {
     const parsed = safeParse(PeerHandshakeSchema, auth ?? {});
     if (!parsed.ok) {
       const missingToken = parsed.issues.some((issue) => issue.field === 'token');
@@ -58,16 +68,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
     const handshake = parsed.value;
     const claims = await this.tokens.verifyAccessToken(handshake.token);
-    const user = await this.users.requireActive(claims.sub);
-    if (!user) throw new AuthenticationError('Account no longer exists');
-
-    const sessionId = randomUUID();
+    // Resolving a name in auth.url may take a while: done before taking a slot.
     const endpoint = await resolveEndpoint(handshake, remoteAddress, this.config.peerProbeTimeoutMs);
-    const session = { id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null };
-    const cap = this.config.peerSessionsPerUser;
-    if (!(await this.sessions.createWithinCap(session, cap, this.config.presenceLeaseMs))) {
-      throw new LimitExceededError(`This account already has ${cap} peer sessions online (the most allowed); close one to open another`);
-    }
+    const sessionId = randomUUID();
+    const user = await this.admission.run('handshake', () => this.record(sessionId, claims.sub, endpoint), stillWanted);
     this.heartbeats.set(sessionId, new Date());
     this.metrics.peerSessions.set(this.heartbeats.size);
     return {
@@ -76,6 +80,18 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       endpoint,
       shareDigest: handshake.shareDigest,
     };
+  }
+
+  /** Records the session of an active user, within the per-account cap; returns the user. */
+  private async record(sessionId: string, userId: string, endpoint: PeerEndpoint | null) {
+    const user = await this.users.requireActive(userId);
+    if (!user) throw new AuthenticationError('Account no longer exists');
+    const session = { id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null };
+    const cap = this.config.peerSessionsPerUser;
+    if (!(await this.sessions.createWithinCap(session, cap, this.config.presenceLeaseMs))) {
+      throw new LimitExceededError(`This account already has ${cap} peer sessions online (the most allowed); close one to open another`);
+    }
+    return user;
   }
 
   /** After the handshake: probe reachability and restore a share list the peer still has. */
@@ -127,12 +143,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return { leaseMs: this.config.presenceLeaseMs };
   }
 
-  /** The socket went away (disconnect, kick). At shutdown onModuleDestroy has removed them all already. */
+  /**
+   * The socket went away (disconnect, kick): the session ends with the next batch of ends (at
+   * once when the server is quiet), retried until written. At shutdown onModuleDestroy ends them.
+   */
   async close(sessionId: string): Promise<void> {
     this.heartbeats.delete(sessionId);
     this.shareIndex.forget(sessionId);
     this.metrics.peerSessions.set(this.heartbeats.size);
-    if (!this.shuttingDown) await this.sessions.remove([sessionId]);
+    if (!this.shuttingDown) await this.ends.end(sessionId);
   }
 
   /** Ends one session wherever its socket is: it receives session:ended, then is disconnected. */
@@ -165,7 +184,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.shuttingDown = true;
     this.timers.forEach((timer) => clearInterval(timer));
     // A clean shutdown ends this node's sessions now rather than when their lease runs out.
-    await this.sessions.remove([...this.heartbeats.keys()]).catch(() => undefined);
+    await this.sessions.remove([...this.heartbeats.keys(), ...this.ends.stop()]).catch(() => undefined);
     this.heartbeats.clear();
   }
 

@@ -1,6 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import { catchError, map, of, type Observable, tap } from 'rxjs';
 import type { Ack } from '#contracts';
+import { OverloadedError } from '../common/errors.js';
 import { toErrorBody } from '../common/http-error.filter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
@@ -25,7 +26,7 @@ export class AckInterceptor implements NestInterceptor {
       tap(() => record('ok')),
       catchError((error: unknown) => {
         const body = toErrorBody(error);
-        if (body.statusCode >= 500) this.logger.error({ err: error, event }, `unhandled error in ${event}`);
+        if (body.statusCode >= 500 && !(error instanceof OverloadedError)) this.logger.error({ err: error, event }, `unhandled error in ${event}`);
         record(String(body.statusCode));
         return of<Ack<unknown>>({ ok: false, error: body });
       }),
