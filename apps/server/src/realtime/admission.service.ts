@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import PQueue from 'p-queue';
 import { OverloadedError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 /** What peers ask the database to do: open a session, or publish (share:sync, share:delta). */
 export type AdmissionKind = 'handshake' | 'publish';
@@ -48,6 +49,10 @@ export class AdmissionService {
         const started = performance.now();
         try {
           return await work();
+        } catch (error) {
+          // Busy, not broken: the peer retries, as with a full queue.
+          if (isPoolExhausted(error)) throw new OverloadedError(this.retryAfterSeconds(), 'The database is too busy to start a transaction');
+          throw error;
         } finally {
           this.averageMs = 0.9 * this.averageMs + 0.1 * (performance.now() - started);
         }
@@ -66,4 +71,9 @@ export class AdmissionService {
     const aheadMs = ((this.queue.size + this.queue.pending) * this.averageMs) / this.queue.concurrency;
     return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(aheadMs / 1000)));
   }
+}
+
+/** No pooled connection for a transaction within Prisma's maxWait (P2028): what an overload looks like. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028' && /Unable to start a transaction/i.test(error.message);
 }
