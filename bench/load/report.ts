@@ -4,6 +4,8 @@ import type { Latency, StepResult } from './steps.js';
 export interface TargetRun {
   name: string;
   steps: StepResult[];
+  /** errors the server logged during the run, by message */
+  errors: Record<string, number>;
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
@@ -32,7 +34,8 @@ export function renderRuns(runs: TargetRun[], header: string[]): string {
           `| ${pair(step.healthWhileConnecting)} | ${pair(step.healthHeld)} | ${pair(step.search)} (${step.search.count}) | ${counts(c.drops)} |`,
       );
     }
-    lines.push('');
+    const errors = Object.entries(run.errors);
+    lines.push('', `Errors the server logged: ${errors.length === 0 ? 'none' : errors.map(([message, n]) => `${n} × "${message}"`).join('; ')}.`, '');
   }
   return lines.join('\n');
 }

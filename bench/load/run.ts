@@ -74,7 +74,7 @@ const env = Object.fromEntries(
 async function measure(start: () => Promise<Target>): Promise<TargetRun> {
   const target = await start();
   const fleet = Fleet.start(processes);
-  const run: TargetRun = { name: target.name === 'baseline' ? 'plain Socket.IO server (baseline)' : 'directory server', steps: [] };
+  const run: TargetRun = { name: target.name === 'baseline' ? 'plain Socket.IO server (baseline)' : 'directory server', steps: [], errors: {} };
   try {
     let opened = 0;
     for (const step of steps) {
@@ -87,6 +87,7 @@ async function measure(start: () => Promise<Target>): Promise<TargetRun> {
     }
   } finally {
     await fleet.close();
+    run.errors = target.errors();
     await target.stop();
   }
   return run;

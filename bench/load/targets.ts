@@ -13,6 +13,8 @@ export interface Target {
   baseUrl: string;
   /** the token of session number `index` */
   tokenFor(index: number): string;
+  /** errors the server logged so far, counted by message */
+  errors(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function startBaseline(): Promise<Target> {
         name: 'baseline',
         baseUrl: match[1]!,
         tokenFor: () => 'baseline',
+        errors: () => ({}),
         stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))),
       });
     });
@@ -73,13 +76,32 @@ export async function startPeerdex(options: PeerdexOptions): Promise<Target> {
   return {
     name: 'peerdex',
     baseUrl: server.baseUrl,
-    tokenFor: (index) => tokens[Math.floor(index / options.sessionsPerUser)]!,
+    // Consecutive sessions belong to different accounts, as a crowd's would.
+    tokenFor: (index) => tokens[index % tokens.length]!,
+    errors: () => loggedErrors(server.output()),
     stop: async () => {
       await server.stop();
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** pino lines at level error (50) or above, counted by message and error message. */
+function loggedErrors(output: string): Record<string, number> {
+  const errors: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 50) continue;
+      const key = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message.split('\n').at(-1)!.slice(0, 160)}` : ''}`;
+      errors[key] = (errors[key] ?? 0) + 1;
+    } catch {
+      // not a log line
+    }
+  }
+  return errors;
 }
 
 async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
