@@ -32,7 +32,7 @@ export class AppConfig {
   readonly peerPrivateAddresses: 'allow' | 'deny';
   readonly peerSessionsPerUser: number;
   /** back-pressure on peers' database work (realtime/admission.service.ts) */
-  readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number };
+  readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number; maxWaitMs: number };
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
@@ -72,6 +72,7 @@ export class AppConfig {
       concurrency: env.PEER_ADMISSION_CONCURRENCY,
       handshakeQueue: env.PEER_HANDSHAKE_QUEUE,
       syncQueue: env.SHARE_SYNC_QUEUE,
+      maxWaitMs: env.PEER_ADMISSION_MAX_WAIT,
     };
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;

@@ -85,6 +85,8 @@ export const EnvSchema = z.object({
   PEER_HANDSHAKE_QUEUE: integer(500, 0, 1_000_000),
   /** share:sync and share:delta batches waiting for their turn; past it 503 with a retry time */
   SHARE_SYNC_QUEUE: integer(200, 0, 1_000_000),
+  /** a handshake or publish that would wait longer than this for its turn is refused at once (503) */
+  PEER_ADMISSION_MAX_WAIT: duration('10s'),
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),

@@ -37,6 +37,20 @@ describe('admission', () => {
     expect(log).toEqual(['running', 'publish 1', 'publish 2', 'handshake']);
   });
 
+  it('refuses a request whose expected wait passes PEER_ADMISSION_MAX_WAIT although its queue has room', async () => {
+    const admission = new AdmissionService(config({ PEER_ADMISSION_CONCURRENCY: '1', PEER_ADMISSION_MAX_WAIT: '100ms' }));
+    const log: string[] = [];
+    const running = gate(log, 'running');
+    const jobs = [admission.run('publish', running.work)];
+    // Before any job has finished, a job is expected to take 50 ms: a wait of two fits in 100 ms, of three not.
+    jobs.push(admission.run('handshake', async () => 'handshake 1'), admission.run('handshake', async () => 'handshake 2'));
+    await expect(admission.run('handshake', async () => 'never')).rejects.toThrow(OverloadedError);
+    // A publish waits only for the running job: queued handshakes are not ahead of it.
+    jobs.push(admission.run('publish', async () => 'publish'));
+    running.finish();
+    expect(await Promise.all(jobs)).toEqual(['running', 'handshake 1', 'handshake 2', 'publish']);
+  });
+
   it('skips a job whose client left while it waited', async () => {
     const admission = new AdmissionService(config({ PEER_ADMISSION_CONCURRENCY: '1' }));
     const log: string[] = [];

@@ -19,19 +19,23 @@ const MAX_RETRY_AFTER_SECONDS = 60;
  * Back-pressure for the database work of peers. At most PEER_ADMISSION_CONCURRENCY handshakes and
  * publishes run at once (well inside the database pools, so they never exhaust them and other
  * work — heartbeats, searches, session ends — keeps its connections). Others wait in a bounded
- * queue per kind; past its length the request is refused at once with 503 and a Retry-After
- * estimated from the work ahead, instead of waiting until everything times out.
+ * queue per kind; past its length, or when the work ahead would keep it waiting longer than
+ * PEER_ADMISSION_MAX_WAIT (clients give up on a handshake after 20 s by default), the request is
+ * refused at once with 503 and a Retry-After estimated from the work ahead, instead of waiting
+ * until everything times out.
  */
 @Injectable()
 export class AdmissionService {
   private readonly queue: PQueue;
   private readonly maxQueued: Record<AdmissionKind, number>;
-  /** moving average of how long one job takes, for Retry-After */
+  private readonly maxWaitMs: number;
+  /** moving average of how long one job takes, for the expected wait and Retry-After */
   private averageMs = 50;
 
   constructor(config: AppConfig) {
     this.queue = new PQueue({ concurrency: config.peerAdmission.concurrency });
     this.maxQueued = { handshake: config.peerAdmission.handshakeQueue, publish: config.peerAdmission.syncQueue };
+    this.maxWaitMs = config.peerAdmission.maxWaitMs;
   }
 
   /**
@@ -40,8 +44,13 @@ export class AdmissionService {
    */
   async run<T>(kind: AdmissionKind, work: () => Promise<T>, stillWanted: () => boolean = () => true): Promise<T> {
     const priority = PRIORITY[kind];
-    if (this.queue.pending >= this.queue.concurrency && this.queue.sizeBy({ priority }) >= this.maxQueued[kind]) {
-      throw new OverloadedError(this.retryAfterSeconds(), REFUSAL[kind]);
+    if (this.queue.pending >= this.queue.concurrency) {
+      // Every queued publish starts before a handshake; a publish waits only for other publishes.
+      const ahead = kind === 'publish' ? this.queue.sizeBy({ priority }) : this.queue.size;
+      const expectedWaitMs = ((ahead + this.queue.pending) * this.averageMs) / this.queue.concurrency;
+      if (this.queue.sizeBy({ priority }) >= this.maxQueued[kind] || expectedWaitMs > this.maxWaitMs) {
+        throw new OverloadedError(this.retryAfterSeconds(), REFUSAL[kind]);
+      }
     }
     return this.queue.add(
       async () => {
