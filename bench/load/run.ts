@@ -58,7 +58,8 @@ const options: StepOptions = {
   filesPerSession: wholeNumber('--files', values.files, 1, 5_000),
   inFlightPerProcess: wholeNumber('--in-flight', values['in-flight'], 1, 10_000),
   retries: wholeNumber('--retries', values.retries, 0, 1_000),
-  timeoutMs: 60_000,
+  // Socket.IO clients give up on a handshake after 20 s by default; acknowledgements get as long.
+  timeoutMs: 20_000,
   holdMs: wholeNumber('--hold', values.hold, 1, 3_600) * 1000,
   searchesPerSecond: wholeNumber('--searches-per-second', values['searches-per-second'], 1, 10_000),
   stepTimeoutMs: wholeNumber('--step-timeout', values['step-timeout'], 10, 3_600) * 1000,
