@@ -18,14 +18,22 @@ export interface ConnectedPeer {
 
 /**
  * A real Socket.IO client on the /peer namespace. Heartbeats are sent every `heartbeatMs` (as the
- * server asks in peer:ready) unless `heartbeat: false`.
+ * server asks in peer:ready) unless `heartbeat: false`; `localAddress` picks the address the
+ * socket comes from.
  */
 export function connectPeer(
   baseUrl: string,
   auth: Record<string, unknown>,
-  options: { heartbeat?: boolean } = {},
+  options: { heartbeat?: boolean; localAddress?: string } = {},
 ): Promise<ConnectedPeer> {
-  const socket: PeerClientSocket = io(`${baseUrl}/peer`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: PeerClientSocket = io(`${baseUrl}/peer`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    // Another loopback address (127.0.0.2) stands for another machine.
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect_error', (error) => {
       socket.close();

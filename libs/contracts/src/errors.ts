@@ -5,7 +5,7 @@ export const ErrorBodySchema = z.object({
   statusCode: z.number().int(),
   error: z.string(),
   message: z.string(),
-  /** seconds to wait before trying again; set on 429 (rate limited) and 503 (database unavailable) */
+  /** on 429 (rate limited) and 503 (database unavailable, server overloaded): seconds to wait before trying again (REST also sends Retry-After) */
   retryAfter: z.number().int().positive().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

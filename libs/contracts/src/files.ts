@@ -8,9 +8,13 @@ export const Sha256Schema = z
 
 const MAX_PATH_BYTES = 1024;
 
+/** Unicode's bidirectional formatting characters (UAX #9): marks, embeddings, overrides and isolates. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /**
  * A shared file's path relative to the shared folder: `/`-separated, at most 1024 bytes of UTF-8,
- * no empty, `.` or `..` segments, no leading slash, no backslashes or control characters.
+ * no empty, `.` or `..` segments, no leading slash, no backslashes, control characters or
+ * bidirectional formatting characters.
  */
 export const SharePathSchema = z.string().superRefine((path, ctx) => {
   const problem = sharePathProblem(path);
@@ -27,6 +31,8 @@ export function sharePathProblem(path: string): string | undefined {
   if (path.includes('\\')) return 'must use "/" as separator (no "\\")';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'must not contain control characters';
+  // They reorder how a name is shown: "holiday<U+202E>4pm.exe" displays as "holidayexe.mp4".
+  if (BIDI_CONTROLS.test(path)) return 'must not contain bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)';
   for (const segment of path.split('/')) {
     if (segment === '') return 'must not contain empty segments ("//" or a trailing "/")';
     if (segment === '.' || segment === '..') return 'must not contain "." or ".." segments';

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /**
  * Socket.IO handshake of a peer: io(server + '/peer', { auth: PeerHandshake }).
  * `port` is the peer's HTTP endpoint port on the address the server sees the socket come from;
- * `url` overrides that address (a peer behind NAT with a forwarded port, or a reverse proxy).
+ * `url` names the endpoint instead (a host name, https, a forwarded port). The server binds it to
+ * the socket's address: a URL whose host is neither that address nor a name resolving to it is
+ * recorded as the same scheme and port on the socket's address (docs/protocol.md).
  */
 export const PeerHandshakeSchema = z.object({
   token: z.string({ error: 'auth.token is required: an access token from /api/v1/auth/login' }).min(1).max(4096),
@@ -21,7 +23,7 @@ export interface PeerReady {
   sessionId: string;
   /** base URL other peers use to reach this one, or null when it advertised no endpoint */
   address: string | null;
-  /** true when the server could not reach the advertised address */
+  /** true when the server could not reach the advertised address (or may not probe it: PEER_PRIVATE_ADDRESSES) */
   firewalled: boolean;
   /** true when the server still held a list with the offered digest: no share:sync needed */
   shareListRestored: boolean;

@@ -43,3 +43,16 @@ export class RateLimitedError extends DomainError {
     super(`${what}; retry in ${retryAfterSeconds} s`);
   }
 }
+
+/** A cap on what one account may hold at once (peer sessions): waiting alone frees nothing. */
+export class LimitExceededError extends DomainError {
+  readonly status = 429;
+}
+
+/** The server is too busy to take this now; the client should retry after `retryAfterSeconds`. */
+export class OverloadedError extends DomainError {
+  readonly status = 503;
+  constructor(readonly retryAfterSeconds: number, what: string) {
+    super(`${what}; retry in ${retryAfterSeconds} s`);
+  }
+}

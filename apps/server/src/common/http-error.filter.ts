@@ -3,10 +3,11 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '#contracts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { DomainError, RateLimitedError } from './errors.js';
+import { DomainError, OverloadedError, RateLimitedError } from './errors.js';
 
 /**
- * Every REST error leaves the server here, as {statusCode, error, message}. Domain errors carry
+ * Every REST error leaves the server here, as {statusCode, error, message} (and retryAfter, with
+ * a Retry-After header, for 429 and 503). Domain errors carry
  * their own status; Nest's HttpExceptions keep theirs; body-parser's errors (malformed JSON, too
  * large) become 400 and 413; a database that cannot be used becomes 503 with Retry-After; anything
  * else is logged with the request id and answered as a bare 500.
@@ -32,7 +33,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
-  if (exception instanceof RateLimitedError) return { ...errorBody(429, exception.message), retryAfter: exception.retryAfterSeconds };
+  if (exception instanceof RateLimitedError || exception instanceof OverloadedError) {
+    return { ...errorBody(exception.status, exception.message), retryAfter: exception.retryAfterSeconds };
+  }
   if (exception instanceof DomainError) return errorBody(exception.status, exception.message);
   if (isDatabaseUnavailable(exception)) {
     return { ...errorBody(503, 'The database is unavailable right now; try again shortly'), retryAfter: DATABASE_RETRY_AFTER_SECONDS };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describeIssues } from '#contracts';
+import { isLoopbackHost } from '../presence/private-address.js';
 import { EnvSchema, type Env } from './env.schema.js';
 
 export class ConfigError extends Error {}
@@ -43,6 +44,11 @@ export class AppConfig {
   readonly passwordChangeRateLimit: RateLimitSetting;
   readonly presenceLeaseMs: number;
   readonly peerProbeTimeoutMs: number;
+  /** may the reachability probe reach non-public addresses (LAN use) */
+  readonly peerPrivateAddresses: 'allow' | 'deny';
+  readonly peerSessionsPerUser: number;
+  /** back-pressure on peers' database work (realtime/admission.service.ts) */
+  readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number; maxWaitMs: number };
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
   readonly searchCandidates: number;
@@ -81,6 +87,15 @@ export class AppConfig {
     this.passwordChangeRateLimit = { points: env.PASSWORD_CHANGE_RATE_LIMIT_PER_USER, windowMs: env.PASSWORD_CHANGE_RATE_LIMIT_WINDOW };
     this.presenceLeaseMs = env.PRESENCE_LEASE;
     this.peerProbeTimeoutMs = env.PEER_PROBE_TIMEOUT;
+    // On loopback every peer runs on this machine and can reach those ports itself.
+    this.peerPrivateAddresses = env.PEER_PRIVATE_ADDRESSES ?? (isLoopbackHost(env.HOST) ? 'allow' : 'deny');
+    this.peerSessionsPerUser = env.PEER_SESSIONS_PER_USER;
+    this.peerAdmission = {
+      concurrency: env.PEER_ADMISSION_CONCURRENCY,
+      handshakeQueue: env.PEER_HANDSHAKE_QUEUE,
+      syncQueue: env.SHARE_SYNC_QUEUE,
+      maxWaitMs: env.PEER_ADMISSION_MAX_WAIT,
+    };
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;

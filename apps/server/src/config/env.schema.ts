@@ -85,6 +85,21 @@ export const EnvSchema = z.object({
   PRESENCE_LEASE: duration('30s'),
   /** how long the reachability probe of a peer's endpoint may take before it counts as firewalled */
   PEER_PROBE_TIMEOUT: duration('2s'),
+  /**
+   * whether the reachability probe may reach peers on loopback, private, link-local and other
+   * non-public addresses; unset: allow when HOST is a loopback address, deny otherwise
+   */
+  PEER_PRIVATE_ADDRESSES: optionalText.pipe(z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).optional()),
+  /** peer sessions one account may have online at once; a handshake past it is refused (429) */
+  PEER_SESSIONS_PER_USER: integer(5, 1, 10_000),
+  /** handshakes and publishes (share:sync, share:delta) doing database work at once, per node */
+  PEER_ADMISSION_CONCURRENCY: integer(4, 1, 1_000),
+  /** handshakes waiting for their turn; past it a handshake is refused with 503 and a retry time */
+  PEER_HANDSHAKE_QUEUE: integer(500, 0, 1_000_000),
+  /** share:sync and share:delta batches waiting for their turn; past it 503 with a retry time */
+  SHARE_SYNC_QUEUE: integer(200, 0, 1_000_000),
+  /** a handshake or publish that would wait longer than this for its turn is refused at once (503) */
+  PEER_ADMISSION_MAX_WAIT: duration('10s'),
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),

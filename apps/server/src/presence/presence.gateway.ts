@@ -8,6 +8,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { PEER_NAMESPACE } from '#contracts';
+import { OverloadedError } from '../common/errors.js';
 import { toErrorBody } from '../common/http-error.filter.js';
 import { AppConfig } from '../config/app-config.js';
 import { AckInterceptor } from '../realtime/ack.interceptor.js';
@@ -34,14 +35,18 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.presence.attach(namespace);
     namespace.use((socket, next) => {
       const remote = remoteAddressOf(socket.handshake, this.config.trustProxy);
-      this.presence.open(socket.handshake.auth, remote).then(
+      const connected = () => socket.conn.readyState === 'open';
+      this.presence.open(socket.handshake.auth, remote, connected).then(
         (data) => {
+          // The client may have given up while the handshake waited: Socket.IO then drops the
+          // socket without a disconnect event, so its session ends here.
+          if (!connected()) return void this.presence.close(data.sessionId);
           socket.data = data;
           next();
         },
         (error: unknown) => {
           const body = toErrorBody(error);
-          if (body.statusCode >= 500) this.logger.error({ err: error }, 'peer handshake failed');
+          if (body.statusCode >= 500 && !(error instanceof OverloadedError)) this.logger.error({ err: error }, 'peer handshake failed');
           next(Object.assign(new Error(body.message), { data: body }));
         },
       );
@@ -63,7 +68,7 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleDisconnect(socket: PeerSocket): Promise<void> {
     const sessionId = socket.data?.sessionId;
     if (!sessionId) return;
-    // The lease removes the session anyway if this fails; a disconnect must never crash the server.
+    // Ends are retried until written (and the lease removes the session anyway): never a crash.
     await this.presence.close(sessionId).catch((error: unknown) => this.logger.error({ err: error, sessionId }, 'ending a session failed'));
   }
 

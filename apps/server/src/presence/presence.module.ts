@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { AdmissionModule } from '../realtime/admission.module.js';
 import { SharesModule } from '../shares/shares.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -8,7 +9,7 @@ import { PresenceRepository } from './presence.repository.js';
 import { PresenceService } from './presence.service.js';
 
 @Module({
-  imports: [AuthModule, UsersModule, SharesModule, RealtimeModule],
+  imports: [AuthModule, UsersModule, SharesModule, RealtimeModule, AdmissionModule],
   providers: [PresenceRepository, PresenceService, PresenceGateway],
   exports: [PresenceService],
 })

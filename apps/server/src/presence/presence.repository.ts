@@ -14,13 +14,30 @@ export interface SessionRow {
   last_seen_at: Date;
 }
 
+/** First key of the two-key advisory locks that serialise one user's handshakes ("pe" "er"). */
+const SESSION_CAP_LOCK = 0x70656572;
+
 @Injectable()
 export class PresenceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(session: { id: string; userId: string; nodeId: string; address: string | null }) {
-    // Firewalled until the reachability probe says otherwise.
-    return this.prisma.peerSession.create({ data: { ...session, firewalled: true } });
+  /**
+   * Records a session unless the user already has `cap` online ones; returns whether it did. The
+   * user's sessions are counted under a per-user transaction lock, so handshakes arriving at once
+   * on any node cannot overshoot the cap. Firewalled until the reachability probe says otherwise.
+   */
+  async createWithinCap(session: { id: string; userId: string; nodeId: string; address: string | null }, cap: number, leaseMs: number): Promise<boolean> {
+    const [, inserted] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${SESSION_CAP_LOCK}::int, hashtext(${session.userId}))`,
+      this.prisma.$executeRaw`
+        INSERT INTO peer_sessions (id, user_id, node_id, address, firewalled)
+        SELECT ${session.id}::uuid, ${session.userId}::uuid, ${session.nodeId}, ${session.address}, true
+        WHERE (
+          SELECT count(*) FROM peer_sessions
+          WHERE user_id = ${session.userId}::uuid AND last_seen_at > now() - ${leaseMs} * interval '1 millisecond'
+        ) < ${cap}`,
+    ]);
+    return inserted === 1;
   }
 
   setFirewalled(id: string, firewalled: boolean) {

@@ -3,18 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type AdminSessionView, type Page, PeerHandshakeSchema, type PeerReady, safeParse, type SessionEndCause } from '#contracts';
 import { TokenService } from '../auth/token.service.js';
-import { AuthenticationError, InvalidInputError } from '../common/errors.js';
+import { AuthenticationError, InvalidInputError, LimitExceededError } from '../common/errors.js';
 import { errorSummary } from '../common/http-error.filter.js';
 import { cursorTimestamp, decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { AdmissionService } from '../realtime/admission.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
 import { SessionEndBus } from '../realtime/session-end-bus.js';
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
 import { UsersService } from '../users/users.service.js';
-import { peerAddress, probeReachable } from './peer-address.js';
+import { type PeerEndpoint, resolveEndpoint } from './peer-endpoint.js';
+import { isPrivateAddress } from './private-address.js';
+import { probeReachable } from './reachability-probe.js';
 import { PresenceRepository, type SessionRow } from './presence.repository.js';
+import { SessionEnds } from './session-ends.js';
 
 /**
  * Who is online. A peer session is a row in peer_sessions, visible to every node; this node keeps
@@ -27,6 +31,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Presence');
   private readonly heartbeats = new Map<string, Date>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly ends: SessionEnds;
   private shuttingDown = false;
   /** whether the last heartbeat write succeeded, and since when writes succeed (renew/expireStale) */
   private heartbeatsWritten = true;
@@ -41,7 +46,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
     private readonly sessionEnds: SessionEndBus,
-  ) {}
+    private readonly admission: AdmissionService,
+  ) {
+    this.ends = new SessionEnds((ids) => this.sessions.remove(ids), this.logger);
+  }
 
   get heartbeatIntervalMs(): number {
     return Math.floor(this.config.presenceLeaseMs / 3);
@@ -51,8 +59,12 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.sessionEnds.attach(namespace);
   }
 
-  /** The handshake: authenticates the peer and records its session. Throws when refused. */
-  async open(auth: unknown, remoteAddress: string): Promise<PeerSocketData> {
+  /**
+   * The handshake: authenticates the peer and records its session. Throws when refused. The
+   * database work waits for an admission slot (503 when too many handshakes wait already);
+   * `stillWanted` says whether the socket is still there when its turn comes.
+   */
+  async open(auth: unknown, remoteAddress: string, stillWanted: () => boolean = () => true): Promise<PeerSocketData> {
     const parsed = safeParse(PeerHandshakeSchema, auth ?? {});
     if (!parsed.ok) {
       const missingToken = parsed.issues.some((issue) => issue.field === 'token');
@@ -61,37 +73,57 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
     const handshake = parsed.value;
     const claims = await this.tokens.verifyAccessToken(handshake.token);
-    const user = await this.users.requireActive(claims.sub);
-    if (!user) throw new AuthenticationError('Account no longer exists');
-
+    // Resolving a name in auth.url may take a while: done before taking a slot.
+    const endpoint = await resolveEndpoint(handshake, remoteAddress, this.config.peerProbeTimeoutMs);
     const sessionId = randomUUID();
-    const address = peerAddress(handshake, remoteAddress);
-    await this.sessions.create({ id: sessionId, userId: user.id, nodeId: this.config.nodeId, address });
+    const user = await this.admission.run('handshake', () => this.record(sessionId, claims.sub, endpoint), stillWanted);
     this.heartbeats.set(sessionId, new Date());
     this.metrics.peerSessions.set(this.heartbeats.size);
     return {
       user: { id: user.id, username: user.username, role: user.role, familyId: claims.fam, via: 'access-token' },
       sessionId,
-      address,
+      endpoint,
       shareDigest: handshake.shareDigest,
     };
+  }
+
+  /** Records the session of an active user, within the per-account cap; returns the user. */
+  private async record(sessionId: string, userId: string, endpoint: PeerEndpoint | null) {
+    const user = await this.users.requireActive(userId);
+    if (!user) throw new AuthenticationError('Account no longer exists');
+    const session = { id: sessionId, userId: user.id, nodeId: this.config.nodeId, address: endpoint?.url ?? null };
+    const cap = this.config.peerSessionsPerUser;
+    if (!(await this.sessions.createWithinCap(session, cap, this.config.presenceLeaseMs))) {
+      throw new LimitExceededError(`This account already has ${cap} peer sessions online (the most allowed); close one to open another`);
+    }
+    return user;
   }
 
   /** After the handshake: probe reachability and restore a share list the peer still has. */
   async welcome(session: PeerSocketData): Promise<PeerReady> {
     const [reachable, restored] = await Promise.all([
-      session.address ? probeReachable(session.address, this.config.peerProbeTimeoutMs) : Promise.resolve(false),
+      this.probe(session.endpoint),
       session.shareDigest ? this.shareLists.adopt(session.user.id, session.sessionId, session.shareDigest) : Promise.resolve(undefined),
     ]);
     if (reachable) await this.sessions.setFirewalled(session.sessionId, false);
     return {
       sessionId: session.sessionId,
-      address: session.address,
+      address: session.endpoint?.url ?? null,
       firewalled: !reachable,
       shareListRestored: restored !== undefined,
       fileCount: restored?.fileCount ?? 0,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
     };
+  }
+
+  /**
+   * Whether other peers can reach the endpoint. Non-public addresses are never probed under
+   * PEER_PRIVATE_ADDRESSES=deny: such a peer is firewalled (it still downloads, and pushes).
+   */
+  private async probe(endpoint: PeerEndpoint | null): Promise<boolean> {
+    if (!endpoint) return false;
+    if (this.config.peerPrivateAddresses === 'deny' && isPrivateAddress(endpoint.probe.ip)) return false;
+    return probeReachable(endpoint.probe, this.config.peerProbeTimeoutMs);
   }
 
   /** Online sessions for moderators, newest first. */
@@ -116,12 +148,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return { leaseMs: this.config.presenceLeaseMs };
   }
 
-  /** The socket went away (disconnect, kick). At shutdown onModuleDestroy has removed them all already. */
+  /**
+   * The socket went away (disconnect, kick): the session ends with the next batch of ends (at
+   * once when the server is quiet), retried until written. At shutdown onModuleDestroy ends them.
+   */
   async close(sessionId: string): Promise<void> {
     this.heartbeats.delete(sessionId);
     this.shareIndex.forget(sessionId);
     this.metrics.peerSessions.set(this.heartbeats.size);
-    if (!this.shuttingDown) await this.sessions.remove([sessionId]);
+    if (!this.shuttingDown) await this.ends.end(sessionId);
   }
 
   /** Ends one session wherever its socket is: it receives session:ended, then is disconnected. */
@@ -163,7 +198,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.shuttingDown = true;
     this.timers.forEach((timer) => clearInterval(timer));
     // A clean shutdown ends this node's sessions now rather than when their lease runs out.
-    await this.sessions.remove([...this.heartbeats.keys()]).catch(() => undefined);
+    await this.sessions.remove([...this.heartbeats.keys(), ...this.ends.stop()]).catch(() => undefined);
     this.heartbeats.clear();
   }
 

@@ -1,12 +1,14 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
+import type { PeerEndpoint } from '../presence/peer-endpoint.js';
 
 /** What the handshake established about a peer socket; set before its `connection` event. */
 export interface PeerSocketData {
   user: AuthUser;
   sessionId: string;
-  address: string | null;
+  /** the endpoint it advertised, bound to its socket's address; null when none */
+  endpoint: PeerEndpoint | null;
   shareDigest: string | undefined;
 }
 

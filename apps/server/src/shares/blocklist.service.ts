@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import { patternToRegExp } from './blocklist-pattern.js';
+import { compilePattern, foldName, type NameTest } from './blocklist-pattern.js';
 
 interface BlockRules {
   hashes: Map<string, string>;
-  patterns: Array<{ test: RegExp; reason: string }>;
+  patterns: Array<{ test: NameTest; reason: string }>;
   loadedAt: number;
 }
 
@@ -25,7 +25,12 @@ export class BlocklistService {
   /** A check for a batch of files: the reason a file is blocked, or undefined. */
   async checker(): Promise<(sha256: string, name: string) => string | undefined> {
     const rules = await this.currentRules();
-    return (sha256, name) => rules.hashes.get(sha256) ?? rules.patterns.find((pattern) => pattern.test.test(name))?.reason;
+    return (sha256, name) => {
+      const byHash = rules.hashes.get(sha256);
+      if (byHash !== undefined || rules.patterns.length === 0) return byHash;
+      const folded = foldName(name);
+      return rules.patterns.find((pattern) => pattern.test(folded))?.reason;
+    };
   }
 
   /** Whether any content hash is blocklisted; when none, searches skip their per-row check. */
@@ -49,7 +54,7 @@ export class BlocklistService {
   private reload(): Promise<BlockRules> {
     this.rules = this.prisma.blocklistEntry.findMany({ select: { sha256: true, pattern: true, reason: true } }).then((entries) => ({
       hashes: new Map(entries.filter((entry) => entry.sha256).map((entry) => [entry.sha256!, entry.reason])),
-      patterns: entries.filter((entry) => entry.pattern).map((entry) => ({ test: patternToRegExp(entry.pattern!), reason: entry.reason })),
+      patterns: entries.filter((entry) => entry.pattern).map((entry) => ({ test: compilePattern(entry.pattern!), reason: entry.reason })),
       loadedAt: Date.now(),
     }));
     this.rules.catch(() => (this.rules = undefined));

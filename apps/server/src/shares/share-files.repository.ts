@@ -3,7 +3,6 @@ import { SqlPool, type SqlRunner } from '../database/sql-pool.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PreparedEntry } from './prepared-entry.js';
 
-
 /**
  * The rows of share lists and their word index. Bulk statements only: a batch of 5,000 entries is
  * one INSERT of files plus one of words, fed from arrays (unnest), never a statement per file.
@@ -43,9 +42,9 @@ export class ShareFilesRepository {
   }
 
   /** Removes entries by path from a generation; returns how many and their bytes. */
-  async removePaths(listId: string, generation: number, paths: string[], run: SqlRunner = this.pool.run): Promise<{ count: number; bytes: number }> {
-    if (paths.length === 0) return { count: 0, bytes: 0 };
-    const [row] = await run<{ count: number; bytes: bigint | string }>(Prisma.sql`
+  async removePaths(listId: string, generation: number, paths: string[], run: SqlRunner = this.pool.run): Promise<ListTotals> {
+    if (paths.length === 0) return { count: 0, bytes: 0n };
+    const [row] = await run<{ count: number; bytes: string }>(Prisma.sql`
       WITH doomed AS (
         DELETE FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int AND path = ANY(${paths}::text[])
         RETURNING id, words, size
@@ -53,8 +52,8 @@ export class ShareFilesRepository {
         DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
         WHERE fw.word = d.word AND fw.file_id = d.id
       )
-      SELECT count(*)::int AS count, coalesce(sum(size), 0)::bigint AS bytes FROM doomed`);
-    return { count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) };
+      SELECT count(*)::int AS count, coalesce(sum(size), 0)::text AS bytes FROM doomed`);
+    return toTotals(row);
   }
 
   /** Deletes up to `limit` rows of a list (one generation, or all when null); returns how many. */
@@ -91,10 +90,20 @@ export class ShareFilesRepository {
     return row?.count ?? 0;
   }
 
-  async totals(listId: string, generation: number, run: SqlRunner = this.pool.run): Promise<{ count: number; bytes: number }> {
-    const [row] = await run<{ count: number; bytes: bigint | string }>(Prisma.sql`
-      SELECT count(*)::int AS count, coalesce(sum(size), 0)::bigint AS bytes
+  async totals(listId: string, generation: number, run: SqlRunner = this.pool.run): Promise<ListTotals> {
+    const [row] = await run<{ count: number; bytes: string }>(Prisma.sql`
+      SELECT count(*)::int AS count, coalesce(sum(size), 0)::text AS bytes
       FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int`);
-    return { count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) };
+    return toTotals(row);
   }
+}
+
+/** Entries and their bytes. A sum of sizes may pass a bigint: it is read as text, exactly. */
+export interface ListTotals {
+  count: number;
+  bytes: bigint;
+}
+
+function toTotals(row: { count: number; bytes: string } | undefined): ListTotals {
+  return { count: row?.count ?? 0, bytes: BigInt(row?.bytes ?? 0) };
 }

@@ -4,6 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { SqlRunner } from '../database/sql-pool.service.js';
 import type { PeerSocketData } from '../realtime/peer-socket.js';
 import { BlocklistService } from './blocklist.service.js';
+import { assertListSize, sumSizes } from './list-size.js';
 import { prepareEntry, type PreparedEntry } from './prepared-entry.js';
 import { ShareFilesRepository } from './share-files.repository.js';
 import { ShareListsRepository, type ShareListRow } from './share-lists.repository.js';
@@ -16,6 +17,8 @@ interface Staging {
   listId: string;
   generation: number;
   paths: Set<string>;
+  /** bytes of the entries staged so far */
+  bytes: bigint;
   writes: Set<Promise<unknown>>;
 }
 
@@ -44,13 +47,15 @@ export class ShareIndexService {
     const { entries, rejected } = await this.prepare(payload.files);
     const staging = await this.inOrder(session.sessionId, () => this.stagingOf(session));
     const fresh = entries.filter((entry) => {
-      if (staging.paths.has(entry.path)) {
-        rejected.push({ index: entry.index, reason: 'duplicate path: already sent in this sync' });
-        return false;
-      }
-      staging.paths.add(entry.path);
-      return true;
+      if (!staging.paths.has(entry.path)) return true;
+      rejected.push({ index: entry.index, reason: 'duplicate path: already sent in this sync' });
+      return false;
     });
+    // A batch that would pass the size limit is refused whole; the sync goes on without it.
+    const bytes = staging.bytes + sumSizes(fresh);
+    assertListSize(bytes);
+    staging.bytes = bytes;
+    for (const entry of fresh) staging.paths.add(entry.path);
     const accepted = await this.write(staging, () => this.files.insert(staging.listId, staging.generation, fresh));
     if (!payload.final) return { accepted, rejected: sortByIndex(rejected) };
 
@@ -79,8 +84,9 @@ export class ShareIndexService {
         const removed = await this.files.removePaths(list.id, list.generation, removedPaths, run);
         // An added path that is listed already replaces the old entry.
         const replaced = await this.files.removePaths(list.id, list.generation, [...addedPaths], run);
+        const addedBytes = sumSizes(entries);
+        assertListSize(list.totalBytes - removed.bytes - replaced.bytes + addedBytes);
         const inserted = await this.files.insert(list.id, list.generation, entries, { run });
-        const addedBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
         const fileCount = await this.lists.adjustTotals(
           tx,
           list.id,
@@ -103,7 +109,8 @@ export class ShareIndexService {
     const running = this.stagings.get(session.sessionId);
     if (running) return running;
     const list = await this.listOf(session);
-    const staging: Staging = { listId: list.id, generation: await this.lists.stagingGeneration(list), paths: new Set(), writes: new Set() };
+    const generation = await this.lists.stagingGeneration(list);
+    const staging: Staging = { listId: list.id, generation, paths: new Set(), bytes: 0n, writes: new Set() };
     this.stagings.set(session.sessionId, staging);
     return staging;
   }

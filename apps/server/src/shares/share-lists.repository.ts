@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../database/prisma.service.js';
+import type { ListTotals } from './share-files.repository.js';
 
 export interface ShareListRow {
   id: string;
   generation: number;
   stagingGeneration: number | null;
   fileCount: number;
+  totalBytes: bigint;
 }
 
 type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+const LIST_COLUMNS = { id: true, generation: true, stagingGeneration: true, fileCount: true, totalBytes: true } as const;
 
 @Injectable()
 export class ShareListsRepository {
@@ -18,14 +22,14 @@ export class ShareListsRepository {
   forSession(sessionId: string): Promise<ShareListRow | null> {
     return this.prisma.shareList.findUnique({
       where: { sessionId },
-      select: { id: true, generation: true, stagingGeneration: true, fileCount: true },
+      select: LIST_COLUMNS,
     });
   }
 
   async createForSession(userId: string, sessionId: string): Promise<ShareListRow> {
     return this.prisma.shareList.create({
       data: { id: randomUUID(), userId, sessionId },
-      select: { id: true, generation: true, stagingGeneration: true, fileCount: true },
+      select: LIST_COLUMNS,
     });
   }
 
@@ -58,7 +62,7 @@ export class ShareListsRepository {
   }
 
   /** Makes the staged generation live; the previous one becomes garbage for the sweeper. */
-  async promote(tx: Tx, listId: string, staged: number, digest: string | null, totals: { count: number; bytes: number }) {
+  async promote(tx: Tx, listId: string, staged: number, digest: string | null, totals: ListTotals) {
     await tx.$executeRaw`
       WITH previous AS (SELECT generation FROM share_lists WHERE id = ${listId}::uuid)
       INSERT INTO share_purges (list_id, generation) SELECT ${listId}::uuid, generation FROM previous`;
@@ -69,7 +73,7 @@ export class ShareListsRepository {
   }
 
   /** After a delta: new totals, and the peer's digest of its changed list (null when it sent none). */
-  async adjustTotals(tx: Tx, listId: string, files: number, bytes: number, digest: string | null): Promise<number> {
+  async adjustTotals(tx: Tx, listId: string, files: number, bytes: bigint, digest: string | null): Promise<number> {
     const [row] = await tx.$queryRaw<Array<{ file_count: number }>>`
       UPDATE share_lists SET file_count = file_count + ${files}::int, total_bytes = total_bytes + ${bytes}::bigint,
         digest = ${digest}

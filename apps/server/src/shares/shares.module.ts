@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdmissionModule } from '../realtime/admission.module.js';
 import { BlocklistService } from './blocklist.service.js';
 import { ShareFilesRepository } from './share-files.repository.js';
 import { ShareIndexService } from './share-index.service.js';
@@ -9,6 +10,7 @@ import { ShareSweeperService } from './share-sweeper.service.js';
 import { SharesGateway } from './shares.gateway.js';
 
 @Module({
+  imports: [AdmissionModule],
   providers: [
     ShareListsRepository,
     ShareFilesRepository,
