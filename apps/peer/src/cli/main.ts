@@ -11,9 +11,10 @@ import { CliError, UsageError } from './errors.js';
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** Builds the `peerdex` program; exported so tests can run it in-process too. */
-export function buildProgram(): Command {
+export function buildProgram(options: { version?: string } = {}): Command {
   const program = new Command('peerdex')
     .description('Peerdex peer: share folders, search the directory, download straight from other peers')
+    .version(options.version ?? 'unknown', '--version', 'print the version of peerdex')
     .option('--server <url>', `directory server (env PEERDEX_SERVER, default ${DEFAULT_SERVER})`)
     .showHelpAfterError('(run `peerdex --help` for usage)')
     .exitOverride();
@@ -32,8 +33,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], options: { version?: string } = {}): Promise<number> {
+  const program = buildProgram(options);
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
