@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { FILE_TYPES, type SearchResult } from '#contracts';
+import { FILE_TYPES, parseQuery, type SearchResult } from '#contracts';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatSize, parseInteger, parseSize } from '../format.js';
+import { inCliTerms } from '../messages.js';
 
 export interface LastSearch {
   server: string;
@@ -34,12 +35,18 @@ export function searchCommands(program: Command, run: Run): void {
     .option('--max-size <size>', 'at most this size')
     .option('--limit <n>', 'results to show (1-500)', '50')
     .option('--json', 'print JSON')
+    // "-live" is an exclusion, not an option: words starting with "-" reach the action as words.
+    .allowUnknownOption()
     .action(
       run(async (context: CliContext, words: string[], options: SearchOptions) => {
+        const misspelt = words.find((word) => word.startsWith('--'));
+        if (misspelt) throw new UsageError(`unknown option '${misspelt}'`);
         if (options.type && !(FILE_TYPES as readonly string[]).includes(options.type)) {
           throw new UsageError(`--type must be one of ${FILE_TYPES.join(', ')} (got "${options.type}")`);
         }
         const q = words.join(' ');
+        const parsed = parseQuery(q);
+        if (!parsed.ok) throw new UsageError(inCliTerms(parsed.message));
         const response = await context.client.search({
           q,
           ext: options.ext,

@@ -1,0 +1,64 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createTestDatabase } from './support/database.js';
+import { CliUser, type RunningCommand } from './support/peer-cli.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { withNote } from './support/with-note.js';
+
+/**
+ * What a new user meets at the `peerdex` prompt: arguments, messages, exit codes and units, with
+ * the built server and real `peerdex` processes.
+ */
+describe('the peerdex command line', () => {
+  jest.setTimeout(120_000);
+  let server: ServerProcess;
+  let alice: CliUser, bob: CliUser;
+  let aliceUp: RunningCommand;
+
+  beforeAll(async () => {
+    server = await startServerProcess({
+      DATABASE_URL: await createTestDatabase(),
+      JWT_SECRET: 'peer-cli-usability-secret-long-enough-for-hs256',
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_PER_IP: '1000',
+      PEER_PROBE_TIMEOUT: '500ms',
+    });
+    [alice, bob] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
+    await alice.register('alice');
+    await bob.register('bob');
+    const share = await mkdtemp(join(tmpdir(), 'alice-usability-'));
+    await writeFile(join(share, 'ubuntu-24.04-desktop-amd64.iso'), 'desktop image');
+    await writeFile(join(share, 'ubuntu-24.04-server-amd64.iso'), 'server image');
+    await alice.run(['share', share]);
+    aliceUp = alice.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
+    await aliceUp.waitFor(/Published \d+ files?/);
+  });
+
+  afterAll(async () => {
+    await aliceUp?.stop();
+    await server?.stop();
+  });
+
+  it('takes words starting with "-" after `search` as exclusions, and still knows its options', async () => {
+    const excluded = await bob.run(['search', 'ubuntu', '-desktop', '--json']);
+    withNote(excluded.stderr, () => expect(excluded.code).toBe(0));
+    expect(JSON.parse(excluded.stdout).results.map((result: { name: string }) => result.name)).toEqual(['ubuntu-24.04-server-amd64.iso']);
+
+    // An exclusion first, options before and after the words.
+    const leading = await bob.run(['search', '--ext', 'iso', '-server', 'ubuntu', '--json']);
+    withNote(leading.stderr, () => expect(leading.code).toBe(0));
+    expect(JSON.parse(leading.stdout).results.map((result: { name: string }) => result.name)).toEqual(['ubuntu-24.04-desktop-amd64.iso']);
+
+    // A word that starts like the help flag is a word too.
+    const helpLike = await bob.run(['search', 'ubuntu', '-hdesktop']);
+    withNote(helpLike.stderr, () => expect(helpLike.code).toBe(0));
+    expect(helpLike.stdout).toMatch(/ubuntu-24\.04-desktop-amd64\.iso/);
+
+    // A misspelt long option is still an error, not a word.
+    const misspelt = await bob.run(['search', 'ubuntu', '--jsno']);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toMatch(/unknown option '--jsno'/);
+  });
+});
