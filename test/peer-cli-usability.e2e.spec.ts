@@ -61,4 +61,36 @@ describe('the peerdex command line', () => {
     expect(misspelt.code).toBe(2);
     expect(misspelt.stderr).toMatch(/unknown option '--jsno'/);
   });
+
+  it('reports usage errors in one line, and as JSON on stdout with --json, with the same exit codes', async () => {
+    const usage: string[][] = [['frobnicate'], ['search'], ['search', 'ubuntu', '--limit', '0'], ['get', 'not-a-hash'], ['up', '--port', 'x']];
+    for (const args of usage) {
+      const result = await bob.run(args);
+      withNote(args.join(' '), () => expect(result.code).toBe(2));
+      withNote(`${args.join(' ')}\n${result.stderr}`, () => expect(result.stderr).toMatch(/^peerdex: [^\n]+\(run `peerdex[^`]* --help` for usage\)\n$/));
+      expect(result.stdout).toBe('');
+    }
+
+    const usageJson = await bob.run(['search', 'ubuntu', '--limit', '0', '--json']);
+    expect(usageJson.code).toBe(2);
+    expect(usageJson.stderr).toBe('');
+    expect(JSON.parse(usageJson.stdout)).toEqual({ error: { kind: 'usage', exitCode: 2, message: expect.stringMatching(/--limit must be a whole number/) } });
+
+    const failureJson = await bob.run(['browse', 'nobody-by-that-name', '--json']);
+    expect(failureJson.code).toBe(1);
+    expect(failureJson.stderr).toBe('');
+    expect(JSON.parse(failureJson.stdout)).toEqual({ error: { kind: 'failure', exitCode: 1, message: expect.any(String) } });
+
+    // A download that cannot start says so in its one JSON document too.
+    const getJson = await bob.run(['get', '0'.repeat(64), '--json']);
+    expect(getJson.code).toBe(1);
+    expect(getJson.stderr).toBe('');
+    expect(getJson.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(getJson.stdout)).toMatchObject({ error: { kind: 'failure', exitCode: 1, message: expect.stringMatching(/No online peer shares/) } });
+
+    // Commander's own errors (an unknown option on a command without --json handling) follow suit.
+    const unknownJson = await bob.run(['whoami', '--json', '--bogus']);
+    expect(unknownJson.code).toBe(2);
+    expect(JSON.parse(unknownJson.stdout)).toMatchObject({ error: { kind: 'usage', message: expect.stringMatching(/unknown option '--bogus'/) } });
+  });
 });

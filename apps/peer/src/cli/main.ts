@@ -16,7 +16,8 @@ export function buildProgram(options: { version?: string } = {}): Command {
     .description('Peerdex peer: share folders, search the directory, download straight from other peers')
     .version(options.version ?? 'unknown', '--version', 'print the version of peerdex')
     .option('--server <url>', `directory server (env PEERDEX_SERVER, default ${DEFAULT_SERVER})`)
-    .showHelpAfterError('(run `peerdex --help` for usage)')
+    // Commander's errors are printed by main(), in one line (or as JSON); subcommands inherit this.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
 
   const run = (action: Action) =>
@@ -39,22 +40,23 @@ export async function main(argv: string[], options: { version?: string } = {}): 
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
-    return exitCodeFor(error);
+    return report(error, program, argv.slice(2));
   }
 }
 
-function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Commander has printed its own message; help and version are not failures.
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
-    return EXIT.usage;
+/** Prints an error as one line on stderr, or with --json as one JSON document on stdout; returns the exit code. */
+function report(error: unknown, program: Command, args: string[]): number {
+  if (error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
+  const usage = error instanceof UsageError || error instanceof CommanderError;
+  const exitCode = usage ? EXIT.usage : EXIT.failure;
+  const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : error instanceof Error ? error.message : String(error);
+  if (args.includes('--json')) {
+    const details = error instanceof CliError ? error.details : undefined;
+    process.stdout.write(`${JSON.stringify({ ...details, error: { kind: usage ? 'usage' : 'failure', exitCode, message } })}\n`);
+    return exitCode;
   }
-  if (error instanceof UsageError) {
-    process.stderr.write(`peerdex: ${error.message}\n(run \`peerdex --help\` for usage)\n`);
-    return EXIT.usage;
-  }
-  const message = error instanceof CliError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`peerdex: ${message}\n`);
-  if (process.env.PEERDEX_DEBUG && error instanceof Error && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`);
-  return EXIT.failure;
+  const command = args.find((arg) => program.commands.some((candidate) => candidate.name() === arg));
+  process.stderr.write(`peerdex: ${message}${usage ? ` (run \`peerdex${command ? ` ${command}` : ''} --help\` for usage)` : ''}\n`);
+  if (process.env.PEERDEX_DEBUG && error instanceof Error && !(error instanceof CliError) && !usage) process.stderr.write(`${error.stack}\n`);
+  return exitCode;
 }

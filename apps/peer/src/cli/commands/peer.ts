@@ -68,13 +68,13 @@ export function peerCommands(program: Command, run: Run): void {
         const daemon = await runningDaemon(context.home, context.server);
         const result = daemon ? await viaDaemon(daemon, sha256, outputDir, progress.update) : await standalone(context, sha256, outputDir, progress.update);
         progress.stop();
-        if (options.json) context.out(JSON.stringify(result));
-        else if (result.alreadyComplete) context.out(`Already have it: ${result.path}`);
-        else if (result.ok) context.out(`Saved ${result.path} (${formatSize(result.size)}, SHA-256 verified)`);
         if (!result.ok) {
           const blame = result.badSources.length ? `; ${result.badSources.length} source(s) sent bad data and were reported` : '';
-          throw new CliError(`Download of ${result.name} failed: ${result.reason ?? 'unknown reason'}${blame}`);
+          throw new CliError(`Download of ${result.name} failed: ${result.reason ?? 'unknown reason'}${blame}`, { details: { ...result } });
         }
+        if (options.json) context.out(JSON.stringify(result));
+        else if (result.alreadyComplete) context.out(`Already have it: ${result.path}`);
+        else context.out(`Saved ${result.path} (${formatSize(result.size)}, SHA-256 verified)`);
       }),
     );
 
