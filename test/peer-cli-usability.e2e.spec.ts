@@ -31,6 +31,7 @@ describe('the peerdex command line', () => {
     const share = await mkdtemp(join(tmpdir(), 'alice-usability-'));
     await writeFile(join(share, 'ubuntu-24.04-desktop-amd64.iso'), 'desktop image');
     await writeFile(join(share, 'ubuntu-24.04-server-amd64.iso'), 'server image');
+    await writeFile(join(share, 'debian-netinst.iso'), Buffer.alloc(1.5 * 1024 * 1024, 1));
     await alice.run(['share', share]);
     aliceUp = alice.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
     await aliceUp.waitFor(/Published \d+ files?/);
@@ -92,5 +93,20 @@ describe('the peerdex command line', () => {
     const unknownJson = await bob.run(['whoami', '--json', '--bogus']);
     expect(unknownJson.code).toBe(2);
     expect(JSON.parse(unknownJson.stdout)).toMatchObject({ error: { kind: 'usage', message: expect.stringMatching(/unknown option '--bogus'/) } });
+  });
+
+  it('shows sizes in binary units with IEC names and reads sizes in either notation', async () => {
+    const table = await bob.run(['search', 'debian']);
+    withNote(table.stderr, () => expect(table.code).toBe(0));
+    expect(table.stdout).toMatch(/debian-netinst\.iso\s*│\s*1\.5 MiB/);
+    for (const size of ['1MiB', '1MB', '1 mib', '1048576']) {
+      const found = await bob.run(['search', 'debian', '--min-size', size, '--json']);
+      withNote(`${size}: ${found.stdout}${found.stderr}`, () => expect(JSON.parse(found.stdout).results).toHaveLength(1));
+    }
+    const tooBig = await bob.run(['search', 'debian', '--min-size', '2MiB', '--json']);
+    expect(JSON.parse(tooBig.stdout).results).toHaveLength(0);
+    const wrong = await bob.run(['search', 'debian', '--max-size', 'lots']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--max-size must be a size like 700KiB, 10MiB or 1\.5GiB/);
   });
 });

@@ -178,7 +178,7 @@ describe('peers sharing, searching and downloading directly from each other', ()
     withNote(got.stderr, () => expect(got.code).toBe(0));
     expect(JSON.parse(got.stdout)).toMatchObject({ ok: true, mode: 'push' });
     expect(await readFile(join(out, 'Behind The Wall.flac'), 'utf8')).toBe('firewalled bytes');
-    await daveUp.waitFor(/Pushed 16 bytes to bob/);
+    await daveUp.waitFor(/Pushed 16 B to bob/);
     await bobUp.stop();
   });
 
@@ -265,12 +265,12 @@ describe('the peer and the server going away', () => {
     await erin.run(['share', share]);
     const daemon = erin.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
     try {
-      await daemon.waitFor(/Published 1 files/);
+      await daemon.waitFor(/Published 1 file\b/);
       expect(await server.stop()).toBe(0);
       await daemon.waitFor(/Disconnected from .*; reconnecting/);
 
       server = await startServerProcess(env);
-      await daemon.waitFor(/The server still had your list of 1 files; nothing to resend/, 45_000);
+      await daemon.waitFor(/The server still had your list of 1 file; nothing to resend/, 45_000);
       const found = await erin.run(['search', 'restart', 'proof', '--json']);
       expect(JSON.parse(found.stdout).results.map((r: { name: string }) => r.name)).toEqual(['Restart Proof.txt']);
 

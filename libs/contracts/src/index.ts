@@ -11,3 +11,4 @@ export * from './tickets.js';
 export * from './peer-http.js';
 export * from './events.js';
 export * from './admin.js';
+export * from './units.js';

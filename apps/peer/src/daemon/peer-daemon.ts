@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { join } from 'node:path';
-import type { FileEntry, PeerReady, TransferPush } from '#contracts';
+import { countOf, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
 import type { CliContext } from '../cli/context.js';
 import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
@@ -121,7 +121,7 @@ export class PeerDaemon {
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
-      this.options.log(`The server still had your list of ${ready.fileCount} files; nothing to resend`);
+      this.options.log(`The server still had your list of ${countOf(ready.fileCount, 'file')}; nothing to resend`);
       return;
     }
     await this.publishAll();
@@ -130,7 +130,7 @@ export class PeerDaemon {
   private async publishAll(): Promise<void> {
     try {
       const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
-      this.options.log(`Published ${fileCount} files${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
+      this.options.log(`Published ${countOf(fileCount, 'file')}${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
     } catch (error) {
       this.options.log(`Publishing failed (${(error as Error).message}); the next connection retries`);
       this.connection.socket.disconnect().connect();
@@ -144,7 +144,7 @@ export class PeerDaemon {
         { ticket: push.ticket, targetUrl: push.targetUrl, sha256: push.sha256 },
         { catalogue: this.library.catalogue, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
       ).catch((error: Error) => ({ ok: false, status: 0, bytes: 0, reason: error.message }));
-      if (result.ok) return this.options.log(`Pushed ${result.bytes} bytes to ${push.downloader}`);
+      if (result.ok) return this.options.log(`Pushed ${formatBytes(result.bytes)} to ${push.downloader}`);
       if (result.status !== 404 || attempt === PUSH_ATTEMPTS) return this.options.log(`Push to ${push.downloader} failed: ${result.reason ?? result.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt)); // the receiver has not registered it yet
     }
@@ -185,7 +185,7 @@ export class PeerDaemon {
     const report = await this.library.scan();
     this.published = report.entries;
     this.options.log(
-      `Sharing ${report.entries.length} files (${report.hashed} hashed, ${report.fromCache} unchanged)` +
+      `Sharing ${countOf(report.entries.length, 'file')} (${report.hashed} hashed, ${report.fromCache} unchanged)` +
         (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
     );
   }

@@ -4,7 +4,7 @@ import type { BrowseEntry } from '#contracts';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { formatSize } from '../format.js';
+import { countOf, formatSize } from '../format.js';
 
 const BROWSE_CAP = 10_000;
 
@@ -30,7 +30,7 @@ export function browseAndReportCommands(program: Command, run: Run): void {
         const table = new Table({ head: ['path', 'size', 'sha256'], style: { head: [], border: [] } });
         for (const file of files) table.push([file.path, formatSize(file.size), file.sha256.slice(0, 12)]);
         context.out(table.toString());
-        context.out(`${files.length} file${files.length === 1 ? '' : 's'} shared by ${shownAs}${cursor ? ` (first ${files.length} shown)` : ''}`);
+        context.out(`${countOf(files.length, 'file')} shared by ${shownAs}${cursor ? ` (first ${files.length} shown)` : ''}`);
       }),
     );
 

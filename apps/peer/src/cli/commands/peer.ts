@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
-import { formatDuration, formatSize, parseInteger, parseSize } from '../format.js';
+import { countOf, formatDuration, formatSize, parseInteger, parseSize } from '../format.js';
 import type { DaemonStatus, DownloadEvent } from '../../daemon/control-server.js';
 import { runningDaemon, type DaemonFile } from '../../daemon/daemon-file.js';
 import { fetchFile, type FetchResult } from '../../daemon/fetch-file.js';
@@ -28,7 +28,7 @@ export function peerCommands(program: Command, run: Run): void {
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--public-url <url>', 'the URL other peers reach this endpoint at, if not <your address>:<port>')
     .option('--slots <n>', 'files served at once', '4')
-    .option('--max-upload-rate <size>', 'upload limit per second, e.g. 5MB')
+    .option('--max-upload-rate <size>', 'upload limit per second, e.g. 5MiB')
     .action(
       run(async (context: CliContext, options: UpOptions) => {
         const port = parseInteger(options.port, '--port', 0, 65535);
@@ -69,7 +69,7 @@ export function peerCommands(program: Command, run: Run): void {
         const result = daemon ? await viaDaemon(daemon, sha256, outputDir, progress.update) : await standalone(context, sha256, outputDir, progress.update);
         progress.stop();
         if (!result.ok) {
-          const blame = result.badSources.length ? `; ${result.badSources.length} source(s) sent bad data and were reported` : '';
+          const blame = result.badSources.length ? `; ${countOf(result.badSources.length, 'source')} sent bad data and ${result.badSources.length === 1 ? 'was' : 'were'} reported` : '';
           throw new CliError(`Download of ${result.name} failed: ${result.reason ?? 'unknown reason'}${blame}`, { details: { ...result } });
         }
         if (options.json) context.out(JSON.stringify(result));
@@ -94,7 +94,7 @@ export function peerCommands(program: Command, run: Run): void {
         if (!status) return context.out('Peer:     not running (`peerdex up`)');
         const reach = status.connected ? (status.firewalled ? 'firewalled (files reach others by push)' : `reachable at ${status.address}`) : 'reconnecting';
         context.out(`Peer:     ${status.connected ? `connected, session ${status.sessionId}` : 'disconnected'}; ${reach}`);
-        context.out(`Serving:  ${status.files} files (${formatSize(status.bytes)}) on ${status.endpoint}; ${status.uploadsInProgress} uploads, ${status.downloadsInProgress} downloads in progress`);
+        context.out(`Serving:  ${countOf(status.files, 'file')} (${formatSize(status.bytes)}) on ${status.endpoint}; ${countOf(status.uploadsInProgress, 'upload')}, ${countOf(status.downloadsInProgress, 'download')} in progress`);
       }),
     );
 }
@@ -105,7 +105,7 @@ async function resolveTarget(context: CliContext, file: string): Promise<string>
   const last = await context.home.read<LastSearch>(LAST_SEARCH);
   if (!last || last.server !== context.server) throw new UsageError('no previous search on this server: run `peerdex search <words>` first');
   const result = last.results[Number(file) - 1];
-  if (!result) throw new UsageError(`the last search ("${last.query}") had ${last.results.length} results; there is no #${file}`);
+  if (!result) throw new UsageError(`the last search ("${last.query}") had ${countOf(last.results.length, 'result')}; there is no #${file}`);
   return result.sha256;
 }
 
@@ -151,13 +151,14 @@ function progressReporter(context: CliContext, quiet: boolean) {
   if (quiet) return { update: () => undefined, stop: () => undefined };
   if (process.stderr.isTTY) {
     const bar = new SingleBar(
-      { format: ' {bar} {percentage}% | {done} of {total} | {speed}/s | ETA {eta_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
+      { format: ' {bar} {percentage}% | {doneSize} of {totalSize} | {speed}/s | ETA {eta_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
       Presets.shades_classic,
     );
     let started = false;
     return {
       update: (progress: DownloadProgress) => {
-        const payload = { done: formatSize(progress.bytesDone), total: formatSize(progress.bytesTotal), speed: formatSize(progress.bytesPerSecond) };
+        // `{total}` and `{value}` are the bar's own tokens (raw numbers): sizes go in tokens of their own.
+        const payload = { doneSize: formatSize(progress.bytesDone), totalSize: formatSize(progress.bytesTotal), speed: formatSize(progress.bytesPerSecond) };
         if (!started) bar.start(progress.bytesTotal, progress.bytesDone, payload);
         else bar.update(progress.bytesDone, payload);
         started = true;

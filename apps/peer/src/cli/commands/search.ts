@@ -31,7 +31,7 @@ export function searchCommands(program: Command, run: Run): void {
     .argument('<words...>', 'words the file name must contain; -word excludes')
     .option('--ext <list>', 'extensions, comma-separated: mp3,flac')
     .option('--type <type>', `one of ${FILE_TYPES.join(', ')}`)
-    .option('--min-size <size>', 'at least this size: 700KB, 10MB, 1.5GB')
+    .option('--min-size <size>', 'at least this size: 700KiB, 10MiB, 1.5GiB (10MB means 10MiB too)')
     .option('--max-size <size>', 'at most this size')
     .option('--limit <n>', 'results to show (1-500)', '50')
     .option('--json', 'print JSON')
