@@ -1,10 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { createTestDatabase } from './support/database.js';
-import { CliUser, type RunningCommand } from './support/peer-cli.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { CliUser, type RunningCommand, startServerForCli } from './support/peer-cli.js';
+import type { ServerProcess } from './support/server-process.js';
 import { withNote } from './support/with-note.js';
 
 /**
@@ -18,13 +17,7 @@ describe('the peerdex command line', () => {
   let aliceUp: RunningCommand;
 
   beforeAll(async () => {
-    server = await startServerProcess({
-      DATABASE_URL: await createTestDatabase(),
-      JWT_SECRET: 'peer-cli-usability-secret-long-enough-for-hs256',
-      LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT_PER_IP: '1000',
-      PEER_PROBE_TIMEOUT: '500ms',
-    });
+    server = await startServerForCli();
     [alice, bob] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
     await alice.register('alice');
     await bob.register('bob');
@@ -108,5 +101,35 @@ describe('the peerdex command line', () => {
     const wrong = await bob.run(['search', 'debian', '--max-size', 'lots']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--max-size must be a size like 700KiB, 10MiB or 1\.5GiB/);
+  });
+});
+
+describe('the server URL', () => {
+  jest.setTimeout(120_000);
+
+  it('keeps one login per server however its loopback address is written, and defaults to the address the server prints', async () => {
+    const server = await startServerForCli({ LOG_LEVEL: 'info' });
+    try {
+      const port = new URL(server.baseUrl).port;
+      const erin = await CliUser.create(`http://127.0.0.1:${port}`);
+      await erin.register('erin');
+      for (const spelling of [`http://localhost:${port}`, `http://LOCALHOST:${port}/`, `http://127.0.0.1:${port}/api/v1`]) {
+        const whoami = await erin.run(['whoami', '--server', spelling]);
+        withNote(`${spelling}: ${whoami.stderr}`, () => expect(whoami.code).toBe(0));
+        expect(whoami.stdout).toMatch(/^erin \(user\)/);
+      }
+
+      // A login saved by an earlier version under the other spelling is still found.
+      const credentials = JSON.parse(await readFile(join(erin.home, 'credentials.json'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(erin.home, 'credentials.json'), JSON.stringify({ [`http://localhost:${port}`]: Object.values(credentials)[0] }));
+      expect((await erin.run(['whoami'])).stdout).toMatch(/^erin \(user\)/);
+
+      // Without --server or PEERDEX_SERVER: the address `npm start` prints for its default HOST.
+      const banner = /API\s+(http:\/\/\S+?):\d+/.exec(server.output())?.[1] ?? /listening on (http:\/\/\S+?):\d+/.exec(server.output())?.[1];
+      const status = await erin.run(['status'], { env: { PEERDEX_SERVER: '' } });
+      expect(status.stdout).toMatch(new RegExp(`^Server: +${banner!.replace(/\./g, '\\.')}:3000\\b`, 'm'));
+    } finally {
+      await server.stop();
+    }
   });
 });

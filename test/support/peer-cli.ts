@@ -3,8 +3,22 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from './database.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export const PEERDEX_BIN = fileURLToPath(new URL('../../apps/peer/bin/peerdex.js', import.meta.url));
+
+/** The built server as a process on a database of its own, set up for `peerdex` users to talk to. */
+export async function startServerForCli(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServerProcess({
+    DATABASE_URL: await createTestDatabase(),
+    JWT_SECRET: 'peer-cli-test-secret-long-enough-for-hs256',
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_PER_IP: '1000',
+    PEER_PROBE_TIMEOUT: '500ms',
+    ...env,
+  });
+}
 
 export interface CliResult {
   code: number | null;
@@ -23,13 +37,13 @@ export class CliUser {
     return new CliUser(await mkdtemp(join(tmpdir(), 'peerdex-home-')), server);
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { ...process.env, PEERDEX_HOME: this.home, PEERDEX_SERVER: this.server, PEERDEX_PASSWORD: '' };
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { ...process.env, PEERDEX_HOME: this.home, PEERDEX_SERVER: this.server, PEERDEX_PASSWORD: '', ...extra };
   }
 
-  /** Runs a command to completion (the built client, as `npx peerdex` runs it). */
-  run(args: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    const child = spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Runs a command to completion (the built client, as the installed `peerdex` runs it). */
+  run(args: string[], options: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    const child = spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     return collect(child, options.stdin, options.timeoutMs ?? 60_000);
   }
 

@@ -10,6 +10,7 @@ import { runningDaemon, type DaemonFile } from '../../daemon/daemon-file.js';
 import { fetchFile, type FetchResult } from '../../daemon/fetch-file.js';
 import { PeerDaemon } from '../../daemon/peer-daemon.js';
 import type { DownloadProgress } from '../../transfer/download-request.js';
+import { sameServer } from '../peer-home.js';
 import { LAST_SEARCH, type LastSearch } from './search.js';
 
 interface UpOptions {
@@ -103,7 +104,7 @@ async function resolveTarget(context: CliContext, file: string): Promise<string>
   if (/^[0-9a-fA-F]{64}$/.test(file)) return file.toLowerCase();
   if (!/^\d+$/.test(file)) throw new UsageError(`<file> must be a sha256 or a number from the last search (got "${file}")`);
   const last = await context.home.read<LastSearch>(LAST_SEARCH);
-  if (!last || last.server !== context.server) throw new UsageError('no previous search on this server: run `peerdex search <words>` first');
+  if (!last || !sameServer(last.server, context.server)) throw new UsageError('no previous search on this server: run `peerdex search <words>` first');
   const result = last.results[Number(file) - 1];
   if (!result) throw new UsageError(`the last search ("${last.query}") had ${countOf(last.results.length, 'result')}; there is no #${file}`);
   return result.sha256;
