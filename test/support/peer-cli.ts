@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,15 @@ export class CliUser {
     return new RunningCommand(spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
+  /**
+   * Runs a command on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it:
+   * prompts that need a terminal appear, and `answer()` types a line.
+   */
+  terminal(args: string[], env: NodeJS.ProcessEnv = {}): RunningCommand {
+    const commandLine = [process.execPath, PEERDEX_BIN, ...args].map(shellQuote).join(' ');
+    return new RunningCommand(spawn('script', ['-qfec', commandLine, '/dev/null'], { env: this.env(env), stdio: ['pipe', 'pipe', 'pipe'] }));
+  }
+
   async register(username: string): Promise<void> {
     const result = await this.run(['register', username, '--password-stdin'], { stdin: `${username}-password\n` });
     if (result.code !== 0) throw new Error(`register ${username}: ${result.stderr}`);
@@ -80,6 +90,11 @@ export class RunningCommand {
     }
   }
 
+  /** Types a line into a command run with `terminal()` (Enter is a carriage return on a terminal). */
+  answer(line: string): void {
+    this.child.stdin!.write(`${line}\r`);
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);
     return this.exited;
@@ -99,4 +114,11 @@ function collect(child: ChildProcess, stdin: string | undefined, timeoutMs: numb
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** Whether `script` (util-linux) is there to give commands a pseudo-terminal. */
+export const HAS_PSEUDO_TERMINAL = existsSync('/usr/bin/script');
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

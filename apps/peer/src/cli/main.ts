@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import type { Action } from './command.js';
 import { accountCommands } from './commands/account.js';
+import { apiKeyCommands } from './commands/api-keys.js';
 import { browseAndReportCommands } from './commands/browse-report.js';
 import { peerCommands } from './commands/peer.js';
 import { searchCommands } from './commands/search.js';
 import { shareCommands } from './commands/shares.js';
 import { createContext, DEFAULT_SERVER } from './context.js';
+import { ApiError } from './directory-client.js';
 import { CliError, UsageError } from './errors.js';
+import { inCliTerms } from './messages.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -27,6 +30,7 @@ export function buildProgram(options: { version?: string } = {}): Command {
     };
 
   accountCommands(program, run);
+  apiKeyCommands(program, run);
   shareCommands(program, run);
   searchCommands(program, run);
   browseAndReportCommands(program, run);
@@ -46,10 +50,13 @@ export async function main(argv: string[], options: { version?: string } = {}): 
 
 /** Prints an error as one line on stderr, or with --json as one JSON document on stdout; returns the exit code. */
 function report(error: unknown, program: Command, args: string[]): number {
-  if (error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
-  const usage = error instanceof UsageError || error instanceof CommanderError;
+  if (error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // help shown because a subcommand was missing
+  }
+  // The server refusing what was typed (400) is a usage error too.
+  const usage = error instanceof UsageError || error instanceof CommanderError || (error instanceof ApiError && error.status === 400);
   const exitCode = usage ? EXIT.usage : EXIT.failure;
-  const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : error instanceof Error ? error.message : String(error);
+  const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : error instanceof Error ? inCliTerms(error.message) : String(error);
   if (args.includes('--json')) {
     const details = error instanceof CliError ? error.details : undefined;
     process.stdout.write(`${JSON.stringify({ ...details, error: { kind: usage ? 'usage' : 'failure', exitCode, message } })}\n`);

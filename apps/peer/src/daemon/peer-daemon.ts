@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { join } from 'node:path';
 import { countOf, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
 import type { CliContext } from '../cli/context.js';
+import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
 import type { DownloadProgress } from '../transfer/download-request.js';
@@ -84,8 +85,8 @@ export class PeerDaemon {
       {
         ready: (ready) => void this.onReady(ready),
         push: (push) => void this.onPush(push),
-        ended: (reason) => void this.stop(1, `The server ended this session: ${reason}`),
-        refused: (message) => void this.stop(1, `The server refused the connection: ${message}`),
+        ended: (reason) => void this.stop(1, `The server ended this session: ${describeBan(reason, credentials.username) ?? reason}`),
+        refused: (message) => void this.stop(1, `The server refused the connection: ${describeBan(message, credentials.username) ?? message}`),
         disconnected: (reason) => {
           this.ready = undefined;
           this.options.log(`Disconnected from ${this.context.server} (${reason}); reconnecting`);
