@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Sha256Schema } from '#contracts';
 import type { DownloadProgress } from '../transfer/download-request.js';
 import type { FetchResult } from './fetch-file.js';
+import type { RefusedFile } from './refusals.js';
 
 export interface DaemonStatus {
   server: string;
@@ -14,8 +15,10 @@ export interface DaemonStatus {
   firewalled: boolean | null;
   endpoint: string;
   shares: string[];
+  /** files listed by the server (refused ones not counted) and their size */
   files: number;
   bytes: number;
+  refused: RefusedFile[];
   uploadsInProgress: number;
   downloadsInProgress: number;
 }

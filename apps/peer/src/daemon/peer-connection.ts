@@ -105,18 +105,20 @@ export class PeerConnection {
     return { fileCount: acks.at(-1)?.fileCount ?? 0, rejected };
   }
 
-  /** Sends changes with share:delta, in batches. */
-  async update(added: FileEntry[], removed: string[], digest: string): Promise<RejectedEntry[]> {
+  /** Sends changes with share:delta, in batches; refusals are indexed into `added`. */
+  async update(added: FileEntry[], removed: string[], digest: string): Promise<{ fileCount: number; rejected: RejectedEntry[] }> {
     const rejected: RejectedEntry[] = [];
+    let fileCount = 0;
     for (let start = 0; start < Math.max(added.length, removed.length); start += MAX_SHARE_BATCH) {
-      const ack = await this.call<{ rejected: RejectedEntry[] }>('share:delta', {
+      const ack = await this.call<{ rejected: RejectedEntry[]; fileCount: number }>('share:delta', {
         added: added.slice(start, start + MAX_SHARE_BATCH),
         removed: removed.slice(start, start + MAX_SHARE_BATCH),
         digest,
       });
-      rejected.push(...ack.rejected);
+      rejected.push(...ack.rejected.map((entry) => ({ ...entry, index: entry.index + start })));
+      fileCount = ack.fileCount;
     }
-    return rejected;
+    return { fileCount, rejected };
   }
 
   /** Emits an event and resolves with its acknowledgement's data (throws on an error one). */

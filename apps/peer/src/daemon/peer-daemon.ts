@@ -7,11 +7,13 @@ import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
 import type { DownloadProgress } from '../transfer/download-request.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
+import { effectiveFolders } from '../shares/share-folders.js';
 import { ShareLibrary } from '../shares/share-library.js';
 import { ControlServer, type DaemonStatus } from './control-server.js';
 import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
 import { type Broker, fetchFile } from './fetch-file.js';
 import { PeerConnection } from './peer-connection.js';
+import { Refusals } from './refusals.js';
 import { listDelta, shareDigest } from './share-digest.js';
 
 export interface DaemonOptions {
@@ -40,7 +42,10 @@ export class PeerDaemon {
   private control!: ControlServer;
   private watcher: FSWatcher | undefined;
   private published: FileEntry[] = [];
+  /** the folders published and watched: the configured ones, none inside another */
   private shares: string[] = [];
+  private refusals!: Refusals;
+  private reloading: Promise<void> = Promise.resolve();
   private ready: PeerReady | undefined;
   private endpoint = '';
   private rescanTimer: NodeJS.Timeout | undefined;
@@ -59,8 +64,9 @@ export class PeerDaemon {
   async start(): Promise<void> {
     const { client, home } = this.context;
     const credentials = await client.freshCredentials();
-    this.shares = (await home.config()).shares;
+    this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
+    this.refusals = new Refusals(home.stateDir);
     this.library = await ShareLibrary.open({ folders: this.shares, stateDir: home.stateDir });
     await this.scan();
 
@@ -104,7 +110,7 @@ export class PeerDaemon {
       startedAt: new Date().toISOString(),
     };
     await home.write(DAEMON_FILE, daemonFile);
-    this.watchShares();
+    await this.watchShares();
   }
 
   async stop(code = 0, message = 'Stopped'): Promise<void> {
@@ -122,6 +128,7 @@ export class PeerDaemon {
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
+      await this.refusals.restore(shareDigest(this.published));
       this.options.log(`The server still had your list of ${countOf(ready.fileCount, 'file')}; nothing to resend`);
       return;
     }
@@ -130,8 +137,10 @@ export class PeerDaemon {
 
   private async publishAll(): Promise<void> {
     try {
-      const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
-      this.options.log(`Published ${countOf(fileCount, 'file')}${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
+      const published = this.published;
+      const { fileCount, rejected } = await this.connection.publish(published, shareDigest(published));
+      await this.refusals.published(published, rejected, shareDigest(published));
+      this.options.log(`Published ${countOf(fileCount, 'file')}${this.refusals.summary()}`);
     } catch (error) {
       this.options.log(`Publishing failed (${(error as Error).message}); the next connection retries`);
       this.connection.socket.disconnect().connect();
@@ -166,6 +175,7 @@ export class PeerDaemon {
   }
 
   private status(username: string): DaemonStatus {
+    const served = this.published.filter((entry) => !this.refusals.has(entry.path));
     return {
       server: this.context.server,
       username,
@@ -175,8 +185,9 @@ export class PeerDaemon {
       firewalled: this.ready?.firewalled ?? null,
       endpoint: this.endpoint,
       shares: this.shares,
-      files: this.published.length,
-      bytes: this.published.reduce((sum, entry) => sum + entry.size, 0),
+      files: served.length,
+      bytes: served.reduce((sum, entry) => sum + entry.size, 0),
+      refused: this.refusals.list(),
       uploadsInProgress: this.server.slots.inUse,
       downloadsInProgress: this.downloads,
     };
@@ -192,24 +203,26 @@ export class PeerDaemon {
   }
 
   /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
-  private watchShares(): void {
+  private async watchShares(): Promise<void> {
     const configFile = join(this.context.home.dir, 'config.json');
+    await this.watcher?.close();
+    // A new watcher for the new set: unwatching a folder inside a watched one would also silence
+    // that part of the outer folder.
     this.watcher = watch([...this.shares, configFile], { ignoreInitial: true, persistent: true });
     this.watcher.on('all', (_event, path) => {
-      if (path === configFile) void this.reloadShares();
+      if (path === configFile) this.reloading = this.reloading.then(() => this.reloadShares()).catch((error: Error) => this.options.log(`Reading the shared folders failed: ${error.message}`));
       else this.scheduleRescan();
     });
     this.watcher.on('error', (error) => this.options.log(`Watching the shared folders failed: ${(error as Error).message}`));
   }
 
   private async reloadShares(): Promise<void> {
-    const shares = (await this.context.home.config()).shares;
+    const shares = await effectiveFolders((await this.context.home.config()).shares);
     if (JSON.stringify(shares) === JSON.stringify(this.shares)) return;
     const added = shares.filter((share) => !this.shares.includes(share));
     const removed = this.shares.filter((share) => !shares.includes(share));
     this.shares = shares;
-    if (added.length) this.watcher?.add(added);
-    if (removed.length) this.watcher?.unwatch(removed);
+    await this.watchShares();
     this.library.setFolders(shares);
     this.options.log(`Shared folders changed: ${added.length} added, ${removed.length} removed`);
     this.scheduleRescan(0);
@@ -231,7 +244,9 @@ export class PeerDaemon {
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);
     if (!this.ready) return; // the next connection publishes the whole list anyway
-    const rejected = await this.connection.update(added, removed, shareDigest(this.published));
-    if (rejected.length) this.options.log(`${rejected.length} changed files refused, e.g. ${rejected[0]!.reason}`);
+    const digest = shareDigest(this.published);
+    const { rejected } = await this.connection.update(added, removed, digest);
+    await this.refusals.changed(added, removed, rejected, digest);
+    if (rejected.length) this.options.log(`${countOf(rejected.length, 'changed file')} refused, e.g. ${added[rejected[0]!.index]?.path} (${rejected[0]!.reason})`);
   }
 }

@@ -96,6 +96,10 @@ export function peerCommands(program: Command, run: Run): void {
         const reach = status.connected ? (status.firewalled ? 'firewalled (files reach others by push)' : `reachable at ${status.address}`) : 'reconnecting';
         context.out(`Peer:     ${status.connected ? `connected, session ${status.sessionId}` : 'disconnected'}; ${reach}`);
         context.out(`Serving:  ${countOf(status.files, 'file')} (${formatSize(status.bytes)}) on ${status.endpoint}; ${countOf(status.uploadsInProgress, 'upload')}, ${countOf(status.downloadsInProgress, 'download')} in progress`);
+        if (status.refused.length) {
+          const shown = status.refused.slice(0, 5).map((file) => `${file.path} (${file.reason})`).join(', ');
+          context.out(`Refused:  ${countOf(status.refused.length, 'file')} by the server: ${shown}${status.refused.length > 5 ? `, and ${status.refused.length - 5} more` : ''}`);
+        }
       }),
     );
 }
