@@ -12,3 +12,4 @@ export * from './peer-http.js';
 export * from './events.js';
 export * from './admin.js';
 export * from './units.js';
+export * from './daemon.js';

@@ -11,3 +11,8 @@ export class CliError extends Error {
 
 /** Wrong arguments: printed in one line with a pointer to the help, exit code 2. */
 export class UsageError extends Error {}
+
+/** The user stopped the command (Ctrl-C): printed in one line, exit code 130 as for SIGINT. */
+export class InterruptedError extends CliError {
+  static readonly exitCode = 130;
+}

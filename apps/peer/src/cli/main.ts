@@ -3,15 +3,17 @@ import type { Action } from './command.js';
 import { accountCommands } from './commands/account.js';
 import { apiKeyCommands } from './commands/api-keys.js';
 import { browseAndReportCommands } from './commands/browse-report.js';
-import { peerCommands } from './commands/peer.js';
+import { downloadCommands } from './commands/downloads.js';
 import { searchCommands } from './commands/search.js';
 import { shareCommands } from './commands/shares.js';
+import { statusCommand } from './commands/status.js';
+import { upCommand } from './commands/up.js';
 import { createContext, DEFAULT_SERVER } from './context.js';
 import { ApiError } from './directory-client.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, InterruptedError, UsageError } from './errors.js';
 import { inCliTerms } from './messages.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: InterruptedError.exitCode } as const;
 
 /** Builds the `peerdex` program; exported so tests can run it in-process too. */
 export function buildProgram(options: { version?: string } = {}): Command {
@@ -34,7 +36,9 @@ export function buildProgram(options: { version?: string } = {}): Command {
   shareCommands(program, run);
   searchCommands(program, run);
   browseAndReportCommands(program, run);
-  peerCommands(program, run);
+  upCommand(program, run);
+  downloadCommands(program, run);
+  statusCommand(program, run);
   return program;
 }
 
@@ -55,11 +59,12 @@ function report(error: unknown, program: Command, args: string[]): number {
   }
   // The server refusing what was typed (400) is a usage error too.
   const usage = error instanceof UsageError || error instanceof CommanderError || (error instanceof ApiError && error.status === 400);
-  const exitCode = usage ? EXIT.usage : EXIT.failure;
+  const interrupted = error instanceof InterruptedError;
+  const exitCode = usage ? EXIT.usage : interrupted ? EXIT.interrupted : EXIT.failure;
   const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : error instanceof Error ? inCliTerms(error.message) : String(error);
   if (args.includes('--json')) {
     const details = error instanceof CliError ? error.details : undefined;
-    process.stdout.write(`${JSON.stringify({ ...details, error: { kind: usage ? 'usage' : 'failure', exitCode, message } })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...details, error: { kind: usage ? 'usage' : interrupted ? 'interrupted' : 'failure', exitCode, message } })}\n`);
     return exitCode;
   }
   const command = args.find((arg) => program.commands.some((candidate) => candidate.name() === arg));

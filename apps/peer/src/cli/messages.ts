@@ -49,7 +49,7 @@ export function formatLocalTime(date: Date): string {
 }
 
 const NETWORK_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused (is it running?)',
+  ECONNREFUSED: 'the connection was refused',
   ECONNRESET: 'the connection was cut',
   ENOTFOUND: 'no such host',
   EAI_AGAIN: 'the host name could not be looked up',
@@ -64,4 +64,15 @@ export function describeNetworkError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (error.name === 'TimeoutError') return NETWORK_ERRORS.ETIMEDOUT!;
   return (code && NETWORK_ERRORS[code]) ?? error.message;
+}
+
+/**
+ * A downloader's reason for people: the sources' session ids become their usernames, and system
+ * error codes become words ("3f2a…: connection failed: ECONNREFUSED" → "carol: connection failed:
+ * the connection was refused").
+ */
+export function describeReason(reason: string, sources: ReadonlyArray<{ sessionId: string; username: string }>): string {
+  let text = reason;
+  for (const { sessionId, username } of sources) text = text.split(sessionId).join(username);
+  return text.replace(/\b(E[A-Z]+|UND_ERR_[A-Z_]+)\b/g, (code) => NETWORK_ERRORS[code] ?? code);
 }

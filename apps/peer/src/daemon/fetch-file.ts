@@ -28,7 +28,7 @@ export async function fetchFile(
   sha256: string,
   outputDir: string,
   broker: Broker,
-  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void; onGrant?: (grant: TransferGrant) => void } = {},
+  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void; onGrant?: (grant: TransferGrant) => void; signal?: AbortSignal } = {},
 ): Promise<FetchResult> {
   let grant = await broker.requestGrant(sha256);
   let outcome: DownloadOutcome;
@@ -36,7 +36,7 @@ export async function fetchFile(
     options.onGrant?.(grant);
     outcome = await attempt(grant, outputDir, options);
     const ticketRanOut = Date.parse(grant.expiresAt) <= Date.now() + 5_000;
-    if (outcome.ok || !ticketRanOut || tickets >= MAX_TICKETS || grant.mode === 'push') break;
+    if (outcome.ok || options.signal?.aborted || !ticketRanOut || tickets >= MAX_TICKETS || grant.mode === 'push') break;
     grant = await broker.requestGrant(sha256);
   }
   if (!outcome.alreadyComplete) {
@@ -58,13 +58,15 @@ export async function fetchFile(
 function attempt(
   grant: TransferGrant,
   outputDir: string,
-  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void },
+  options: { pushes?: PushReceiver; onProgress?: (progress: DownloadProgress) => void; signal?: AbortSignal },
 ): Promise<DownloadOutcome> {
   const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
   if (grant.mode === 'push') {
     if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
-    return options.pushes.expect({ ...file, ticketId: grant.ticketId });
+    const pushes = options.pushes;
+    options.signal?.addEventListener('abort', () => pushes.cancel(grant.ticketId, 'aborted'), { once: true });
+    return pushes.expect({ ...file, ticketId: grant.ticketId });
   }
   const sources = grant.sources.flatMap((source) => (source.url ? [{ sessionId: source.sessionId, url: source.url }] : []));
-  return downloadFile({ ...file, sources, ticket: grant.ticket }, { onProgress: options.onProgress });
+  return downloadFile({ ...file, sources, ticket: grant.ticket }, { onProgress: options.onProgress, signal: options.signal });
 }

@@ -14,6 +14,17 @@ import type { DirectoryClient } from '../cli/directory-client.js';
 
 export type PeerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The server answered a socket event with an error (its ErrorBody), or did not answer (statusCode 0). */
+export class ServerCallError extends Error {
+  constructor(
+    readonly event: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface ConnectionEvents {
   ready(ready: PeerReady): void;
   push(push: TransferPush): void;
@@ -125,8 +136,8 @@ export class PeerConnection {
   call<T>(event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 120_000): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.socket.timeout(timeoutMs).emit as (...args: unknown[]) => void)(event, payload, (error: Error | null, ack: Ack<T>) => {
-        if (error) reject(new Error(`${event}: no answer from the server`));
-        else if (!ack.ok) reject(new Error(`${event}: ${ack.error.message}`));
+        if (error) reject(new ServerCallError(event, 0, 'the server did not answer'));
+        else if (!ack.ok) reject(new ServerCallError(event, ack.error.statusCode, ack.error.message));
         else resolve(ack.data);
       });
     });

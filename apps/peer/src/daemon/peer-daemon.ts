@@ -1,18 +1,19 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { join } from 'node:path';
-import { countOf, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
+import { basename, join } from 'node:path';
+import { countOf, type DaemonStatus, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
 import type { CliContext } from '../cli/context.js';
+import { CliError } from '../cli/errors.js';
 import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
-import type { DownloadProgress } from '../transfer/download-request.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
 import { effectiveFolders } from '../shares/share-folders.js';
 import { ShareLibrary } from '../shares/share-library.js';
-import { ControlServer, type DaemonStatus } from './control-server.js';
+import { ControlServer } from './control-server.js';
+import { Downloads } from './downloads.js';
 import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
 import { type Broker, fetchFile } from './fetch-file.js';
-import { PeerConnection } from './peer-connection.js';
+import { PeerConnection, ServerCallError } from './peer-connection.js';
 import { Refusals } from './refusals.js';
 import { listDelta, shareDigest } from './share-digest.js';
 
@@ -50,7 +51,7 @@ export class PeerDaemon {
   private endpoint = '';
   private rescanTimer: NodeJS.Timeout | undefined;
   private rescanning: Promise<void> = Promise.resolve();
-  private downloads = 0;
+  private downloads!: Downloads;
   private stopped: (reason: { code: number; message: string }) => void = () => undefined;
   readonly finished: Promise<{ code: number; message: string }>;
 
@@ -80,7 +81,9 @@ export class PeerDaemon {
       uploadBytesPerSecond: this.options.uploadBytesPerSecond,
       onStaleFile: () => this.scheduleRescan(),
     });
-    this.endpoint = await this.server.listen(this.options.port, this.options.host);
+    this.endpoint = await this.server.listen(this.options.port, this.options.host).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(listenProblem(error, this.options.port, this.options.host));
+    });
     const port = Number(new URL(this.endpoint).port);
     this.options.log(`Serving shared files on ${this.endpoint}`);
 
@@ -101,7 +104,15 @@ export class PeerDaemon {
       },
     );
 
-    this.control = new ControlServer({ status: () => this.status(credentials.username), download: (sha256, outputDir, onProgress) => this.download(sha256, outputDir, onProgress) });
+    this.downloads = new Downloads(
+      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes }),
+      (error, sha256) => this.explainFailure(error, sha256),
+    );
+    this.control = new ControlServer({
+      status: () => this.status(credentials.username),
+      downloads: this.downloads,
+      cannotDownload: () => (this.ready ? undefined : `Not connected to ${this.context.server} right now; try again in a moment`),
+    });
     const daemonFile: DaemonFile = {
       pid: process.pid,
       server: this.context.server,
@@ -115,6 +126,7 @@ export class PeerDaemon {
 
   async stop(code = 0, message = 'Stopped'): Promise<void> {
     clearTimeout(this.rescanTimer);
+    await this.downloads?.cancelAll(); // each saves what it verified, for the next run to resume
     this.connection?.close();
     await this.watcher?.close();
     await this.control?.close();
@@ -160,18 +172,20 @@ export class PeerDaemon {
     }
   }
 
-  private async download(sha256: string, outputDir: string, onProgress: (progress: DownloadProgress) => void) {
-    const broker: Broker = {
+  private broker(): Broker {
+    return {
       requestGrant: (hash) => this.connection.call('transfer:request', { sha256: hash }),
       report: (report) => this.connection.call('transfer:report', report),
     };
-    if (!this.ready) throw new Error(`Not connected to ${this.context.server} right now; try again in a moment`);
-    this.downloads++;
-    try {
-      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress });
-    } finally {
-      this.downloads--;
+  }
+
+  /** Why a download ended before it had an outcome, in words for the person who asked for it. */
+  private explainFailure(error: unknown, sha256: string): string {
+    const own = this.library.catalogue.lookup(sha256);
+    if (error instanceof ServerCallError && error.statusCode === 404 && own) {
+      return `you are the only source of ${basename(own.publishedPath)}: nobody else who shares it is online (your copy: ${own.absolutePath})`;
     }
+    return error instanceof Error ? error.message : String(error);
   }
 
   private status(username: string): DaemonStatus {
@@ -189,7 +203,8 @@ export class PeerDaemon {
       bytes: served.reduce((sum, entry) => sum + entry.size, 0),
       refused: this.refusals.list(),
       uploadsInProgress: this.server.slots.inUse,
-      downloadsInProgress: this.downloads,
+      downloadsInProgress: this.downloads.active,
+      downloads: this.downloads.list(),
     };
   }
 
@@ -248,5 +263,19 @@ export class PeerDaemon {
     const { rejected } = await this.connection.update(added, removed, digest);
     await this.refusals.changed(added, removed, rejected, digest);
     if (rejected.length) this.options.log(`${countOf(rejected.length, 'changed file')} refused, e.g. ${added[rejected[0]!.index]?.path} (${rejected[0]!.reason})`);
+  }
+}
+
+/** EADDRINUSE and friends, for `peerdex up --port`. */
+function listenProblem(error: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is already in use (another \`peerdex up\`, or another program): choose another with --port`;
+    case 'EACCES':
+      return `port ${port} needs administrator rights: choose one above 1023 with --port`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host} is not an address of this machine`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
   }
 }

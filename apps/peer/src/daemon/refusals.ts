@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { countOf, type FileEntry, type RejectedEntry } from '#contracts';
+import { countOf, type FileEntry, type RefusedFile, type RejectedEntry } from '#contracts';
 import { writeFileAtomic } from '../util/atomic-write.js';
-
-export interface RefusedFile {
-  /** the published path, e.g. "Music/setup.exe" */
-  path: string;
-  /** the server's reason, e.g. "blocked: no executables" */
-  reason: string;
-}
 
 const FILE = 'refused.json';
 

@@ -5,15 +5,8 @@ import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatSize, parseInteger, parseSize } from '../format.js';
+import { saveLastList } from '../listing.js';
 import { inCliTerms } from '../messages.js';
-
-export interface LastSearch {
-  server: string;
-  query: string;
-  results: Array<Pick<SearchResult, 'sha256' | 'name' | 'size' | 'sourceCount'>>;
-}
-
-export const LAST_SEARCH = 'last-search.json';
 
 interface SearchOptions {
   ext?: string;
@@ -55,12 +48,7 @@ export function searchCommands(program: Command, run: Run): void {
           maxSize: options.maxSize === undefined ? undefined : parseSize(options.maxSize, '--max-size'),
           limit: parseInteger(options.limit ?? '50', '--limit', 1, 500),
         });
-        const last: LastSearch = {
-          server: context.server,
-          query: q,
-          results: response.results.map(({ sha256, name, size, sourceCount }) => ({ sha256, name, size, sourceCount })),
-        };
-        await context.home.write(LAST_SEARCH, last);
+        await saveLastList(context, `search "${q}"`, response.results);
         if (options.json) return context.out(JSON.stringify(response));
         if (response.results.length === 0) return context.out(`No online peer shares anything matching "${q}"`);
         const table = new Table({ head: ['#', 'name', 'size', 'sources'], style: { head: [], border: [] }, colAligns: ['right', 'left', 'right', 'right'] });
