@@ -97,6 +97,20 @@ describe('downloads from the command line and the daemon API', () => {
     expect(sha256(await readFile(join(out, 'big.bin')))).toBe(sha256(big));
   });
 
+  it('cancels a download made without a running peer on Ctrl-C too', async () => {
+    const erin = await CliUser.create(server.baseUrl);
+    await erin.register('erin');
+    const out = await mkdtemp(join(tmpdir(), 'erin-ctrl-c-'));
+    const part = join(out, 'big.bin.part');
+    const get = erin.spawn(['get', sha256(big), '--out', out]);
+    await eventually(async () => expect(await verifiedPieces(part)).toBeDefined(), 30_000, 100);
+    get.child.kill('SIGINT');
+    const code = await get.exited;
+    withNote(get.output, () => expect(code).toBe(130));
+    expect(get.output).toMatch(/Cancelled the download of big\.bin: [\d.]+ MiB verified stay in .*big\.bin\.part; run the same command again to resume/);
+    expect(await verifiedPieces(part)).toBeDefined();
+  });
+
   it('names each download in `status` with its progress, and `cancel` stops one by name', async () => {
     const out = await mkdtemp(join(tmpdir(), 'bob-detached-'));
     const started = await bob.run(['get', sha256(big), '--out', out, '--detach']);

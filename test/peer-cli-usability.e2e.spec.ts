@@ -50,6 +50,12 @@ describe('the peerdex command line', () => {
     withNote(helpLike.stderr, () => expect(helpLike.code).toBe(0));
     expect(helpLike.stdout).toMatch(/ubuntu-24\.04-desktop-amd64\.iso/);
 
+    // Only exclusions: said in the command's words, not the API's field name.
+    const onlyExcluded = await bob.run(['search', '-live']);
+    expect(onlyExcluded.code).toBe(2);
+    expect(onlyExcluded.stderr).toMatch(/^peerdex: search words: needs at least one word to search for/);
+    expect(onlyExcluded.stderr).not.toMatch(/\bq:/);
+
     // A misspelt long option is still an error, not a word.
     const misspelt = await bob.run(['search', 'ubuntu', '--jsno']);
     expect(misspelt.code).toBe(2);
