@@ -81,6 +81,10 @@ describe('the account from the command line', () => {
     const piped = await user.run(['passwd', '--password-stdin'], { stdin: 'hana-new-password\nhana-third-password\n' });
     withNote(piped.stderr, () => expect(piped.code).toBe(0));
     expect(await canLogIn('hana', 'hana-third-password')).toBe(true);
+    // PEERDEX_PASSWORD is the current password only: the new one is never taken from it.
+    const fromEnv = await user.run(['passwd'], { env: { PEERDEX_PASSWORD: 'hana-third-password' } });
+    expect(fromEnv.code).toBe(2);
+    expect(await canLogIn('hana', 'hana-third-password')).toBe(true);
     const wrong = await user.run(['passwd', '--password-stdin'], { stdin: 'not-the-password\nwhatever-password\n' });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^peerdex: the current password is not right; the password was not changed\n$/);

@@ -16,18 +16,18 @@ export class PasswordReader {
 
   constructor(private readonly options: PasswordSources) {}
 
-  /** A password to sign in with. */
-  async existing(prompt = 'Password: '): Promise<string> {
+  /** A password to sign in with; `fromEnv: false` for one PEERDEX_PASSWORD cannot be (a new one in passwd). */
+  async existing(prompt = 'Password: ', fromEnv = true): Promise<string> {
     if (this.options.passwordStdin) return this.nextLine();
-    if (process.env.PEERDEX_PASSWORD) return process.env.PEERDEX_PASSWORD;
+    if (fromEnv && process.env.PEERDEX_PASSWORD) return process.env.PEERDEX_PASSWORD;
     if (!process.stdin.isTTY) throw new UsageError('no password: use --password-stdin, PEERDEX_PASSWORD, or run in a terminal');
     return hiddenPrompt(prompt);
   }
 
   /** A password being set: asked twice on a terminal (a typo would lock the account), checked against the server's rules. */
-  async fresh(prompt: string, repeat: string, outcome: string): Promise<string> {
-    const interactive = !this.options.passwordStdin && !process.env.PEERDEX_PASSWORD;
-    const password = await this.existing(prompt);
+  async fresh(prompt: string, repeat: string, outcome: string, fromEnv = true): Promise<string> {
+    const interactive = !this.options.passwordStdin && !(fromEnv && process.env.PEERDEX_PASSWORD);
+    const password = await this.existing(prompt, fromEnv);
     const valid = NewPasswordSchema.safeParse(password);
     if (!valid.success) throw new UsageError(`the password ${valid.error.issues[0]!.message}; ${outcome}`);
     if (interactive && (await hiddenPrompt(repeat)) !== password) throw new UsageError(`the two passwords differ; ${outcome}`);

@@ -46,7 +46,8 @@ export function accountCommands(program: Command, run: Run): void {
         const credentials = await context.client.freshCredentials();
         const passwords = new PasswordReader(options);
         const current = await passwords.existing('Current password: ');
-        const fresh = await passwords.fresh('New password: ', 'Repeat the new password: ', 'the password was not changed');
+        // PEERDEX_PASSWORD is the current password; the new one is typed (or read from stdin).
+        const fresh = await passwords.fresh('New password: ', 'Repeat the new password: ', 'the password was not changed', false);
         try {
           await context.client.changePassword(current, fresh);
         } catch (error) {
