@@ -290,3 +290,40 @@ describe('downloads from the command line and the daemon API', () => {
     }
   });
 });
+
+describe('downloads while the server is away', () => {
+  jest.setTimeout(90_000);
+
+  it('ends a download without waiting to report its outcome to a server that is gone', async () => {
+    const server = await startServerForCli();
+    const [fay, gus] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
+    await fay.register('fay');
+    await gus.register('gus');
+    const share = await mkdtemp(join(tmpdir(), 'fay-'));
+    const file = randomBytes(16 * MiB);
+    await writeFile(join(share, 'slow.bin'), file);
+    await fay.run(['share', share]);
+    const fayUp = fay.spawn(['up', '--port', '0', '--host', '127.0.0.1', '--max-upload-rate', '1MiB']);
+    const gusUp = gus.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
+    try {
+      await fayUp.waitFor(/Published 1 file\b/);
+      await gusUp.waitFor(/Published 0 files/);
+      const out = await mkdtemp(join(tmpdir(), 'gus-'));
+      expect((await gus.run(['get', sha256(file), '--out', out, '--detach'])).code).toBe(0);
+      await eventually(async () => expect(await verifiedPieces(join(out, 'slow.bin.part'))).toBeDefined(), 30_000, 100);
+      await server.stop();
+      await gusUp.waitFor(/Disconnected from/);
+      // However the download ends (finished by the source, or refused), its end is not held back
+      // by the report the peer cannot deliver (the socket would buffer it for two minutes).
+      await eventually(async () => {
+        const [download] = JSON.parse((await gus.run(['status', '--json'])).stdout).peer.downloads as Array<{ state: string }>;
+        expect(['completed', 'failed']).toContain(download!.state);
+      }, 40_000, 500);
+    } finally {
+      // Stopping does not wait on the undelivered report either (its answer timer would hold the process for two minutes).
+      expect(await gusUp.stop()).toBe(0);
+      await fayUp.stop();
+      await server.stop();
+    }
+  });
+});

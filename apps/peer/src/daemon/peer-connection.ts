@@ -148,6 +148,10 @@ export class PeerConnection {
     clearInterval(this.heartbeat);
     clearTimeout(this.retry);
     this.socket.close();
+    // Events emitted while disconnected wait in the send buffer for a reconnection that will not
+    // come, their answer timers keeping the process alive: fail them now.
+    this.socket.sendBuffer = [];
+    (this.socket as unknown as { _clearAcks(): void })._clearAcks();
   }
 
   private scheduleRetry(): void {

@@ -175,7 +175,8 @@ export class PeerDaemon {
   private broker(): Broker {
     return {
       requestGrant: (hash) => this.connection.call('transfer:request', { sha256: hash }),
-      report: (report) => this.connection.call('transfer:report', report),
+      // Sent without waiting: a cancel or a stop must not hang on a server that is away.
+      report: async (report) => void this.connection.call('transfer:report', report).catch(() => undefined),
     };
   }
 
