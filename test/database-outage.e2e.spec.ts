@@ -127,7 +127,7 @@ describe('a database outage seen by a peer daemon', () => {
     await writeFile(join(share, 'Before Outage.txt'), 'before');
     await user.run(['share', share]);
     daemon = user.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
-    await daemon.waitFor(/Published 1 files/);
+    await daemon.waitFor(/Published 1 file\b/);
     const names = async (words: string) => {
       const result = await user.run(['search', ...words.split(' '), '--json']);
       return result.code === 0 ? (JSON.parse(result.stdout).results as Array<{ name: string }>).map((found) => found.name) : [`exit ${result.code}: ${result.stderr}`];

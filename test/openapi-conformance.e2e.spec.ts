@@ -123,7 +123,7 @@ const OPERATIONS: Record<string, OperationCases> = {
       { name: 'an unspent refresh token', status: 200, body: (f) => ({ refreshToken: f.refreshToken }) },
       { name: 'no token', status: 400, body: {} },
       { name: 'a token the server never issued', status: 401, body: { refreshToken: `${SOME_UUID}.secret` } },
-      { name: 'a token a ban revoked', status: 401, body: (f) => ({ refreshToken: f.bannedRefreshToken }) },
+      { name: 'a token of a banned account (the ban revoked it)', status: 403, body: (f) => ({ refreshToken: f.bannedRefreshToken }) },
     ],
   },
   [`POST ${API}/auth/logout`]: {

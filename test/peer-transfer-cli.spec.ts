@@ -21,7 +21,7 @@ async function aliceSharesWithBob(server: ServerProcess, path: string, content: 
   await writeFile(join(share, path), content);
   expect((await alice.run(['share', share])).code).toBe(0);
   const source = alice.spawn(['up', '--port', '0', '--host', '127.0.0.1', '--max-upload-rate', '1MB']);
-  await source.waitFor(/Published 1 files/);
+  await source.waitFor(/Published 1 file\b/);
   return { bob, source };
 }
 
@@ -87,7 +87,7 @@ describe('downloading with peerdex get', () => {
     const carolUp = carol.spawn(['up', '--port', '0', '--host', '127.0.0.1', '--max-upload-rate', '1MB']);
     const bobUp = bob.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
     try {
-      await carolUp.waitFor(/Published 1 files/);
+      await carolUp.waitFor(/Published 1 file\b/);
       await bobUp.waitFor(/Published 0 files|nothing to resend/);
       const out = await mkdtemp(join(tmpdir(), 'bob-logged-'));
       const download = bob.spawn(['get', sha256(twice), '--out', out]);

@@ -19,6 +19,7 @@ export default defineConfig({
       '@contracts/admin': here('../../libs/contracts/src/admin.ts'),
       '@contracts/search': here('../../libs/contracts/src/search.ts'),
       '@contracts/auth': here('../../libs/contracts/src/auth.ts'),
+      '@contracts/units': here('../../libs/contracts/src/units.ts'),
       '@contracts/errors': here('../../libs/contracts/src/errors.ts'),
     },
   },

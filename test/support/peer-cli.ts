@@ -1,10 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from './database.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export const PEERDEX_BIN = fileURLToPath(new URL('../../apps/peer/bin/peerdex.js', import.meta.url));
+
+/** The built server as a process on a database of its own, set up for `peerdex` users to talk to. */
+export async function startServerForCli(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServerProcess({
+    DATABASE_URL: await createTestDatabase(),
+    JWT_SECRET: 'peer-cli-test-secret-long-enough-for-hs256',
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_PER_IP: '1000',
+    PEER_PROBE_TIMEOUT: '500ms',
+    ...env,
+  });
+}
 
 export interface CliResult {
   code: number | null;
@@ -23,19 +38,28 @@ export class CliUser {
     return new CliUser(await mkdtemp(join(tmpdir(), 'peerdex-home-')), server);
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { ...process.env, PEERDEX_HOME: this.home, PEERDEX_SERVER: this.server, PEERDEX_PASSWORD: '' };
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { ...process.env, PEERDEX_HOME: this.home, PEERDEX_SERVER: this.server, PEERDEX_PASSWORD: '', ...extra };
   }
 
-  /** Runs a command to completion (the built client, as `npx peerdex` runs it). */
-  run(args: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    const child = spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Runs a command to completion (the built client, as the installed `peerdex` runs it). */
+  run(args: string[], options: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    const child = spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     return collect(child, options.stdin, options.timeoutMs ?? 60_000);
   }
 
   /** Starts a command that keeps running (`up`, or a `get` to interrupt). */
   spawn(args: string[]): RunningCommand {
     return new RunningCommand(spawn(process.execPath, [PEERDEX_BIN, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /**
+   * Runs a command on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it:
+   * prompts that need a terminal appear, and `answer()` types a line.
+   */
+  terminal(args: string[], env: NodeJS.ProcessEnv = {}): RunningCommand {
+    const commandLine = [process.execPath, PEERDEX_BIN, ...args].map(shellQuote).join(' ');
+    return new RunningCommand(spawn('script', ['-qfec', commandLine, '/dev/null'], { env: this.env(env), stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
   async register(username: string): Promise<void> {
@@ -66,6 +90,11 @@ export class RunningCommand {
     }
   }
 
+  /** Types a line into a command run with `terminal()` (Enter is a carriage return on a terminal). */
+  answer(line: string): void {
+    this.child.stdin!.write(`${line}\r`);
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);
     return this.exited;
@@ -85,4 +114,11 @@ function collect(child: ChildProcess, stdin: string | undefined, timeoutMs: numb
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** Whether `script` (util-linux) is there to give commands a pseudo-terminal. */
+export const HAS_PSEUDO_TERMINAL = existsSync('/usr/bin/script');
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

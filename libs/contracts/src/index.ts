@@ -11,3 +11,5 @@ export * from './tickets.js';
 export * from './peer-http.js';
 export * from './events.js';
 export * from './admin.js';
+export * from './units.js';
+export * from './daemon.js';

@@ -2,7 +2,8 @@ import { UsageError } from './errors.js';
 import { DirectoryClient } from './directory-client.js';
 import { PeerHome } from './peer-home.js';
 
-export const DEFAULT_SERVER = 'http://localhost:3000';
+/** What `npm start` prints for the server's default HOST (127.0.0.1). */
+export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
 export interface GlobalOptions {
   server?: string;
@@ -18,7 +19,7 @@ export interface CliContext {
 }
 
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CliContext {
-  const server = normaliseServer(options.server ?? env.PEERDEX_SERVER ?? DEFAULT_SERVER);
+  const server = normaliseServer(options.server ?? (env.PEERDEX_SERVER || DEFAULT_SERVER));
   const home = PeerHome.resolve(env);
   return {
     server,
@@ -34,7 +35,7 @@ function normaliseServer(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`--server must be a URL like http://localhost:3000 (got "${url}")`);
+    throw new UsageError(`--server must be a URL like http://127.0.0.1:3000 (got "${url}")`);
   }
   if (!['http:', 'https:'].includes(parsed.protocol)) throw new UsageError(`--server must be an http(s) URL (got "${url}")`);
   return parsed.origin;

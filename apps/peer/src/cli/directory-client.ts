@@ -1,6 +1,7 @@
 import type {
   ApiKeyView,
   AuthResponse,
+  CreatedApiKey,
   BrowseResponse,
   ErrorBody,
   FileDetails,
@@ -12,6 +13,7 @@ import type {
   UserView,
 } from '#contracts';
 import { CliError } from './errors.js';
+import { describeBan, describeNetworkError } from './messages.js';
 import type { Credentials, PeerHome } from './peer-home.js';
 
 /** Refresh this long before the access token runs out, so a request never races its expiry. */
@@ -22,6 +24,12 @@ export class ApiError extends CliError {
     super(body?.message ?? fallback);
   }
 }
+
+/** The account is banned: the message says why and until when. */
+export class BannedError extends CliError {}
+
+/** The server did not answer at all (down, wrong address): nothing was done there. */
+export class ServerUnreachableError extends CliError {}
 
 /**
  * The directory server's REST API as the peer uses it. Access tokens are refreshed silently (under
@@ -38,7 +46,11 @@ export class DirectoryClient {
   }
 
   login(username: string, password: string): Promise<AuthResponse> {
-    return this.request<AuthResponse>('POST', '/auth/login', { body: { username, password }, auth: false });
+    return this.request<AuthResponse>('POST', '/auth/login', { body: { username, password }, auth: false, username });
+  }
+
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request('PATCH', '/me/password', { body: { currentPassword, newPassword } });
   }
 
   async logout(credentials: Credentials): Promise<void> {
@@ -83,6 +95,14 @@ export class DirectoryClient {
     return this.request<ApiKeyView[]>('GET', '/me/api-keys');
   }
 
+  createApiKey(name: string): Promise<CreatedApiKey> {
+    return this.request<CreatedApiKey>('POST', '/me/api-keys', { body: { name } });
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    await this.request('DELETE', `/me/api-keys/${encodeURIComponent(id)}`);
+  }
+
   /** Credentials with an access token valid for at least a little while; signs in again never. */
   async freshCredentials(): Promise<Credentials> {
     const current = await this.home.credentials(this.server);
@@ -94,8 +114,13 @@ export class DirectoryClient {
       if (latest.accessTokenExpiresAt - Date.now() > REFRESH_MARGIN_MS) return latest; // another process refreshed
       let refreshed: AuthResponse;
       try {
-        refreshed = await this.request<AuthResponse>('POST', '/auth/refresh', { body: { refreshToken: latest.refreshToken }, auth: false });
+        refreshed = await this.request<AuthResponse>('POST', '/auth/refresh', {
+          body: { refreshToken: latest.refreshToken },
+          auth: false,
+          username: latest.username,
+        });
       } catch (error) {
+        if (error instanceof BannedError) throw error; // kept, so every command says why until the ban ends
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
           await this.home.saveCredentials(this.server, undefined);
           throw new CliError(`Signed out by the server (${error.message}): run \`peerdex login ${latest.username}\` again`);
@@ -108,9 +133,14 @@ export class DirectoryClient {
     });
   }
 
-  async request<T = unknown>(method: string, path: string, options: { body?: unknown; auth?: boolean } = {}): Promise<T> {
+  async request<T = unknown>(method: string, path: string, options: { body?: unknown; auth?: boolean; username?: string } = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.auth !== false) headers.authorization = `Bearer ${(await this.freshCredentials()).accessToken}`;
+    let username = options.username;
+    if (options.auth !== false) {
+      const credentials = await this.freshCredentials();
+      headers.authorization = `Bearer ${credentials.accessToken}`;
+      username = credentials.username;
+    }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -121,11 +151,16 @@ export class DirectoryClient {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach the server at ${this.server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+      const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+      throw new ServerUnreachableError(`Cannot reach the server at ${this.server}: ${describeNetworkError(cause)}`);
     }
     const text = await response.text();
-    const body = text && response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : undefined;
-    if (!response.ok) throw new ApiError(response.status, body as ErrorBody | undefined, `${method} ${path} failed with ${response.status}`);
+    const body = (text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined) as ErrorBody | undefined;
+    if (!response.ok) {
+      const ban = response.status === 403 && body ? describeBan(body.message, username) : undefined;
+      if (ban) throw new BannedError(ban);
+      throw new ApiError(response.status, body, `${method} ${path} failed with ${response.status}`);
+    }
     return body as T;
   }
 }

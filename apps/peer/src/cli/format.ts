@@ -1,17 +1,16 @@
-import bytes from 'bytes';
+import { countOf, formatBytes, parseByteSize } from '#contracts';
 import { UsageError } from './errors.js';
 
-export function formatSize(size: number): string {
-  return bytes.format(size, { unitSeparator: ' ', decimalPlaces: 1 }) ?? `${size} B`;
-}
+export { countOf };
 
-/** "10MB", "1.5 GB", "700kb", "12345" → bytes; a usage error otherwise. */
+/** Sizes in binary units with IEC names (KiB, MiB, GiB), as the admin panel shows them. */
+export const formatSize = formatBytes;
+
+/** "10MiB", "10MB" (the same: 10 × 1024² bytes), "1.5 GiB", "700kb", "12345" → bytes; a usage error otherwise. */
 export function parseSize(text: string, option: string): number {
-  const value = /^\d+$/.test(text.trim()) ? Number(text) : bytes.parse(text);
-  if (value === null || !Number.isFinite(value) || value < 0) {
-    throw new UsageError(`${option} must be a size like 700KB, 10MB or 1.5GB (got "${text}")`);
-  }
-  return Math.floor(value);
+  const value = parseByteSize(text);
+  if (value === undefined) throw new UsageError(`${option} must be a size like 700KiB, 10MiB or 1.5GiB (got "${text}")`);
+  return value;
 }
 
 export function parseInteger(text: string, option: string, min: number, max: number): number {

@@ -43,13 +43,15 @@ export class PeerHome {
   }
 
   async credentials(server: string): Promise<Credentials | undefined> {
-    return (await this.read<Record<string, Credentials>>('credentials.json'))?.[server];
+    const all = (await this.read<Record<string, Credentials>>('credentials.json')) ?? {};
+    return Object.entries(all).find(([saved]) => sameServer(saved, server))?.[1];
   }
 
   async saveCredentials(server: string, credentials: Credentials | undefined): Promise<void> {
     const all = (await this.read<Record<string, Credentials>>('credentials.json')) ?? {};
-    if (credentials) all[server] = credentials;
-    else delete all[server];
+    // Earlier versions keyed logins by the URL as typed: drop every spelling of this server.
+    for (const saved of Object.keys(all)) if (sameServer(saved, server)) delete all[saved];
+    if (credentials) all[serverKey(server)] = credentials;
     await this.write('credentials.json', all);
   }
 
@@ -100,4 +102,25 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   } catch {
     throw new Error(`${file} is not valid JSON; fix or delete it`);
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The key state is kept under for a server: its origin, with every spelling of this machine's
+ * loopback address ("localhost", "127.0.0.1", "[::1]") as 127.0.0.1, so a login made through one
+ * is found through the others.
+ */
+export function serverKey(server: string): string {
+  try {
+    const url = new URL(server);
+    if (LOOPBACK_HOSTS.has(url.hostname)) url.hostname = '127.0.0.1';
+    return url.origin;
+  } catch {
+    return server;
+  }
+}
+
+export function sameServer(a: string, b: string): boolean {
+  return serverKey(a) === serverKey(b);
 }

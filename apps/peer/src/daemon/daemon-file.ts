@@ -1,4 +1,4 @@
-import type { PeerHome } from '../cli/peer-home.js';
+import { type PeerHome, sameServer } from '../cli/peer-home.js';
 
 /** How CLI commands find the running daemon: written by `peerdex up`, removed when it stops. */
 export interface DaemonFile {
@@ -14,7 +14,7 @@ export const DAEMON_FILE = 'daemon.json';
 /** The running daemon for this home and server, if its process is alive. */
 export async function runningDaemon(home: PeerHome, server: string): Promise<DaemonFile | undefined> {
   const daemon = await home.read<DaemonFile>(DAEMON_FILE);
-  if (!daemon || daemon.server !== server) return undefined;
+  if (!daemon || !sameServer(daemon.server, server)) return undefined;
   try {
     process.kill(daemon.pid, 0);
     return daemon;

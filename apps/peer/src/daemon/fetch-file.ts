@@ -29,6 +29,8 @@ export interface FetchOptions {
   logOutcome?: boolean;
   /** how long a new ticket is asked for while the server is away (default 2 min) */
   renewalDeadlineMs?: number;
+  /** cancels the download (a pull) or stops waiting for the push */
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,14 +50,16 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
   let outcome: DownloadOutcome;
   if (grant.mode === 'push') {
     if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
-    outcome = await options.pushes.expect({ ...file, ticketId: grant.ticketId });
+    const pushes = options.pushes;
+    options.signal?.addEventListener('abort', () => pushes.cancel(grant.ticketId, 'aborted'), { once: true });
+    outcome = await pushes.expect({ ...file, ticketId: grant.ticketId });
   } else {
     const renewTicket = async (signal: AbortSignal): Promise<TicketGrant> => {
       grant = await requestWithRetry(() => broker.requestGrant(sha256), options.renewalDeadlineMs ?? 120_000, signal);
       options.onGrant?.(grant);
       return { ticket: grant.ticket, sources: directSources(grant) };
     };
-    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log });
+    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log, signal: options.signal });
   }
   if (options.logOutcome !== false) log(describeOutcome(file.name, file.size, outcome));
   if (!outcome.alreadyComplete) {

@@ -14,6 +14,24 @@ import type { DirectoryClient } from '../cli/directory-client.js';
 
 export type PeerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The server answered a socket event with an error (its ErrorBody), or did not answer (statusCode 0). */
+export class ServerCallError extends Error {
+  constructor(
+    readonly event: string,
+    /** 0 when the server did not answer */
+    readonly statusCode: number,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Worth sending again later: no answer, rate limited, or the server could not do it now (5xx). */
+  get retryable(): boolean {
+    return this.statusCode === 0 || this.statusCode === 429 || this.statusCode >= 500;
+  }
+}
+
 export interface ConnectionEvents {
   ready(ready: PeerReady): void;
   push(push: TransferPush): void;
@@ -108,26 +126,28 @@ export class PeerConnection {
     return { fileCount: acks.at(-1)?.fileCount ?? 0, rejected };
   }
 
-  /** Sends changes with share:delta, in batches. */
-  async update(added: FileEntry[], removed: string[], digest: string): Promise<RejectedEntry[]> {
+  /** Sends changes with share:delta, in batches; refusals are indexed into `added`. */
+  async update(added: FileEntry[], removed: string[], digest: string): Promise<{ fileCount: number; rejected: RejectedEntry[] }> {
     const rejected: RejectedEntry[] = [];
+    let fileCount = 0;
     for (let start = 0; start < Math.max(added.length, removed.length); start += MAX_SHARE_BATCH) {
-      const ack = await this.call<{ rejected: RejectedEntry[] }>('share:delta', {
+      const ack = await this.call<{ rejected: RejectedEntry[]; fileCount: number }>('share:delta', {
         added: added.slice(start, start + MAX_SHARE_BATCH),
         removed: removed.slice(start, start + MAX_SHARE_BATCH),
         digest,
       });
-      rejected.push(...ack.rejected);
+      rejected.push(...ack.rejected.map((entry) => ({ ...entry, index: entry.index + start })));
+      fileCount = ack.fileCount;
     }
-    return rejected;
+    return { fileCount, rejected };
   }
 
   /** Emits an event and resolves with its acknowledgement's data (throws a CallError on an error one). */
   call<T>(event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 120_000): Promise<T> {
     return new Promise((resolve, reject) => {
       (this.socket.timeout(timeoutMs).emit as (...args: unknown[]) => void)(event, payload, (error: Error | null, ack: Ack<T>) => {
-        if (error) reject(new CallError(`${event}: no answer from the server`));
-        else if (!ack.ok) reject(new CallError(`${event}: ${ack.error.message}`, ack.error.statusCode, ack.error.retryAfter));
+        if (error) reject(new ServerCallError(event, 0, 'the server did not answer'));
+        else if (!ack.ok) reject(new ServerCallError(event, ack.error.statusCode, ack.error.message, ack.error.retryAfter));
         else resolve(ack.data);
       });
     });
@@ -138,6 +158,10 @@ export class PeerConnection {
     clearInterval(this.heartbeat);
     clearTimeout(this.retry);
     this.socket.close();
+    // Events emitted while disconnected wait in the send buffer for a reconnection that will not
+    // come, their answer timers keeping the process alive: fail them now.
+    this.socket.sendBuffer = [];
+    (this.socket as unknown as { _clearAcks(): void })._clearAcks();
   }
 
   private scheduleRetry(): void {
@@ -149,17 +173,3 @@ export class PeerConnection {
 }
 
 /** A refused or unanswered event; `statusCode` is absent when the server did not answer. */
-export class CallError extends Error {
-  constructor(
-    message: string,
-    readonly statusCode?: number,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-
-  /** Worth sending again later: no answer, rate limited, or the server could not do it now (5xx). */
-  get retryable(): boolean {
-    return this.statusCode === undefined || this.statusCode === 429 || this.statusCode >= 500;
-  }
-}

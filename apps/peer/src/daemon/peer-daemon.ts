@@ -1,16 +1,20 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { join } from 'node:path';
-import type { FileEntry, PeerReady, TransferPush } from '#contracts';
+import { basename, join } from 'node:path';
+import { countOf, type DaemonStatus, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
 import type { CliContext } from '../cli/context.js';
+import { CliError } from '../cli/errors.js';
+import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
-import type { DownloadProgress } from '../transfer/download-request.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
+import { effectiveFolders } from '../shares/share-folders.js';
 import { ShareLibrary } from '../shares/share-library.js';
-import { ControlServer, type DaemonStatus } from './control-server.js';
+import { ControlServer } from './control-server.js';
+import { Downloads } from './downloads.js';
 import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
 import { type Broker, fetchFile } from './fetch-file.js';
-import { CallError, PeerConnection } from './peer-connection.js';
+import { PeerConnection, ServerCallError } from './peer-connection.js';
+import { Refusals } from './refusals.js';
 import { listDelta, shareDigest } from './share-digest.js';
 
 export interface DaemonOptions {
@@ -39,12 +43,15 @@ export class PeerDaemon {
   private control!: ControlServer;
   private watcher: FSWatcher | undefined;
   private published: FileEntry[] = [];
+  /** the folders published and watched: the configured ones, none inside another */
   private shares: string[] = [];
+  private refusals!: Refusals;
+  private reloading: Promise<void> = Promise.resolve();
   private ready: PeerReady | undefined;
   private endpoint = '';
   private rescanTimer: NodeJS.Timeout | undefined;
   private rescanning: Promise<void> = Promise.resolve();
-  private downloads = 0;
+  private downloads!: Downloads;
   /** the publish in progress (with its retries), and whether another was asked for meanwhile */
   private publishing: Promise<void> | undefined;
   private publishAgain = false;
@@ -62,8 +69,9 @@ export class PeerDaemon {
   async start(): Promise<void> {
     const { client, home } = this.context;
     const credentials = await client.freshCredentials();
-    this.shares = (await home.config()).shares;
+    this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
+    this.refusals = new Refusals(home.stateDir);
     this.library = await ShareLibrary.open({ folders: this.shares, stateDir: home.stateDir });
     await this.scan();
 
@@ -78,7 +86,9 @@ export class PeerDaemon {
       onStaleFile: () => this.scheduleRescan(),
       log: this.options.log,
     });
-    this.endpoint = await this.server.listen(this.options.port, this.options.host);
+    this.endpoint = await this.server.listen(this.options.port, this.options.host).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(listenProblem(error, this.options.port, this.options.host));
+    });
     const port = Number(new URL(this.endpoint).port);
     this.options.log(`Serving shared files on ${this.endpoint}`);
 
@@ -89,8 +99,8 @@ export class PeerDaemon {
       {
         ready: (ready) => void this.onReady(ready),
         push: (push) => void this.onPush(push),
-        ended: (reason) => void this.stop(1, `The server ended this session: ${reason}`),
-        refused: (message) => void this.stop(1, `The server refused the connection: ${message}`),
+        ended: (reason) => void this.stop(1, `The server ended this session: ${describeBan(reason, credentials.username) ?? reason}`),
+        refused: (message) => void this.stop(1, `The server refused the connection: ${describeBan(message, credentials.username) ?? message}`),
         disconnected: (reason) => {
           this.ready = undefined;
           this.options.log(`Disconnected from ${this.context.server} (${reason}); reconnecting`);
@@ -99,7 +109,15 @@ export class PeerDaemon {
       },
     );
 
-    this.control = new ControlServer({ status: () => this.status(credentials.username), download: (sha256, outputDir, onProgress) => this.download(sha256, outputDir, onProgress) });
+    this.downloads = new Downloads(
+      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log }),
+      (error, sha256) => this.explainFailure(error, sha256),
+    );
+    this.control = new ControlServer({
+      status: () => this.status(credentials.username),
+      downloads: this.downloads,
+      cannotDownload: () => (this.ready ? undefined : `Not connected to ${this.context.server} right now; try again in a moment`),
+    });
     const daemonFile: DaemonFile = {
       pid: process.pid,
       server: this.context.server,
@@ -108,12 +126,13 @@ export class PeerDaemon {
       startedAt: new Date().toISOString(),
     };
     await home.write(DAEMON_FILE, daemonFile);
-    this.watchShares();
+    await this.watchShares();
   }
 
   async stop(code = 0, message = 'Stopped'): Promise<void> {
     clearTimeout(this.rescanTimer);
     clearTimeout(this.publishRetry);
+    await this.downloads?.cancelAll(); // each saves what it verified, for the next run to resume
     this.connection?.close();
     await this.watcher?.close();
     await this.control?.close();
@@ -127,7 +146,8 @@ export class PeerDaemon {
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
-      this.options.log(`The server still had your list of ${ready.fileCount} files; nothing to resend`);
+      await this.refusals.restore(shareDigest(this.published));
+      this.options.log(`The server still had your list of ${countOf(ready.fileCount, 'file')}; nothing to resend`);
       return;
     }
     await this.publishAll();
@@ -158,11 +178,14 @@ export class PeerDaemon {
     for (let attempt = 0; session && this.ready?.sessionId === session; attempt++) {
       this.publishAgain = false;
       try {
-        const { fileCount, rejected } = await this.connection.publish(this.published, shareDigest(this.published));
-        this.options.log(`Published ${fileCount} files${rejected.length ? `; ${rejected.length} refused (first: ${rejected[0]!.reason})` : ''}`);
+        const published = this.published;
+        const digest = shareDigest(published);
+        const { fileCount, rejected } = await this.connection.publish(published, digest);
+        await this.refusals.published(published, rejected, digest);
+        this.options.log(`Published ${countOf(fileCount, 'file')}${this.refusals.summary()}`);
         return;
       } catch (error) {
-        if (!(error instanceof CallError) || !error.retryable) {
+        if (!(error instanceof ServerCallError) || !error.retryable) {
           this.options.log(`Publishing failed (${(error as Error).message}); it is sent again on the next connection`);
           return;
         }
@@ -180,27 +203,31 @@ export class PeerDaemon {
         { ticket: push.ticket, targetUrl: push.targetUrl, sha256: push.sha256 },
         { catalogue: this.library.catalogue, slots: this.server.slots, rateLimiter: this.server.rateLimiter, onStaleFile: () => this.scheduleRescan() },
       ).catch((error: Error) => ({ ok: false, status: 0, bytes: 0, reason: error.message }));
-      if (result.ok) return this.options.log(`Pushed ${result.bytes} bytes to ${push.downloader}`);
+      if (result.ok) return this.options.log(`Pushed ${formatBytes(result.bytes)} to ${push.downloader}`);
       if (result.status !== 404 || attempt === PUSH_ATTEMPTS) return this.options.log(`Push to ${push.downloader} failed: ${result.reason ?? result.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt)); // the receiver has not registered it yet
     }
   }
 
-  private async download(sha256: string, outputDir: string, onProgress: (progress: DownloadProgress) => void) {
-    const broker: Broker = {
+  private broker(): Broker {
+    return {
       requestGrant: (hash) => this.connection.call('transfer:request', { sha256: hash }),
-      report: (report) => this.connection.call('transfer:report', report),
+      // Sent without waiting: a cancel or a stop must not hang on a server that is away.
+      report: async (report) => void this.connection.call('transfer:report', report).catch(() => undefined),
     };
-    if (!this.ready) throw new Error(`Not connected to ${this.context.server} right now; try again in a moment`);
-    this.downloads++;
-    try {
-      return await fetchFile(sha256, outputDir, broker, { pushes: this.server.pushes, onProgress, log: this.options.log });
-    } finally {
-      this.downloads--;
+  }
+
+  /** Why a download ended before it had an outcome, in words for the person who asked for it. */
+  private explainFailure(error: unknown, sha256: string): string {
+    const own = this.library.catalogue.lookup(sha256);
+    if (error instanceof ServerCallError && error.statusCode === 404 && own) {
+      return `you are the only source of ${basename(own.publishedPath)}: nobody else who shares it is online (your copy: ${own.absolutePath})`;
     }
+    return error instanceof Error ? error.message : String(error);
   }
 
   private status(username: string): DaemonStatus {
+    const served = this.published.filter((entry) => !this.refusals.has(entry.path));
     return {
       server: this.context.server,
       username,
@@ -210,10 +237,12 @@ export class PeerDaemon {
       firewalled: this.ready?.firewalled ?? null,
       endpoint: this.endpoint,
       shares: this.shares,
-      files: this.published.length,
-      bytes: this.published.reduce((sum, entry) => sum + entry.size, 0),
+      files: served.length,
+      bytes: served.reduce((sum, entry) => sum + entry.size, 0),
+      refused: this.refusals.list(),
       uploadsInProgress: this.server.slots.inUse,
-      downloadsInProgress: this.downloads,
+      downloadsInProgress: this.downloads.active,
+      downloads: this.downloads.list(),
     };
   }
 
@@ -221,30 +250,32 @@ export class PeerDaemon {
     const report = await this.library.scan();
     this.published = report.entries;
     this.options.log(
-      `Sharing ${report.entries.length} files (${report.hashed} hashed, ${report.fromCache} unchanged)` +
+      `Sharing ${countOf(report.entries.length, 'file')} (${report.hashed} hashed, ${report.fromCache} unchanged)` +
         (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
     );
   }
 
   /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
-  private watchShares(): void {
+  private async watchShares(): Promise<void> {
     const configFile = join(this.context.home.dir, 'config.json');
+    await this.watcher?.close();
+    // A new watcher for the new set: unwatching a folder inside a watched one would also silence
+    // that part of the outer folder.
     this.watcher = watch([...this.shares, configFile], { ignoreInitial: true, persistent: true });
     this.watcher.on('all', (_event, path) => {
-      if (path === configFile) void this.reloadShares();
+      if (path === configFile) this.reloading = this.reloading.then(() => this.reloadShares()).catch((error: Error) => this.options.log(`Reading the shared folders failed: ${error.message}`));
       else this.scheduleRescan();
     });
     this.watcher.on('error', (error) => this.options.log(`Watching the shared folders failed: ${(error as Error).message}`));
   }
 
   private async reloadShares(): Promise<void> {
-    const shares = (await this.context.home.config()).shares;
+    const shares = await effectiveFolders((await this.context.home.config()).shares);
     if (JSON.stringify(shares) === JSON.stringify(this.shares)) return;
     const added = shares.filter((share) => !this.shares.includes(share));
     const removed = this.shares.filter((share) => !shares.includes(share));
     this.shares = shares;
-    if (added.length) this.watcher?.add(added);
-    if (removed.length) this.watcher?.unwatch(removed);
+    await this.watchShares();
     this.library.setFolders(shares);
     this.options.log(`Shared folders changed: ${added.length} added, ${removed.length} removed`);
     this.scheduleRescan(0);
@@ -266,13 +297,29 @@ export class PeerDaemon {
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);
     if (!this.ready) return; // the next connection publishes the whole list anyway
+    const digest = shareDigest(this.published);
     try {
-      const rejected = await this.connection.update(added, removed, shareDigest(this.published));
-      if (rejected.length) this.options.log(`${rejected.length} changed files refused, e.g. ${rejected[0]!.reason}`);
+      const { rejected } = await this.connection.update(added, removed, digest);
+      await this.refusals.changed(added, removed, rejected, digest);
+      if (rejected.length) this.options.log(`${countOf(rejected.length, 'changed file')} refused, e.g. ${added[rejected[0]!.index]?.path} (${rejected[0]!.reason})`);
     } catch (error) {
       // The change is not lost: the whole current list is published instead, with retries.
       this.options.log(`Sending the changes failed (${(error as Error).message}); publishing the whole list again`);
       void this.publishAll();
     }
+  }
+}
+
+/** EADDRINUSE and friends, for `peerdex up --port`. */
+function listenProblem(error: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is already in use (another \`peerdex up\`, or another program): choose another with --port`;
+    case 'EACCES':
+      return `port ${port} needs administrator rights: choose one above 1023 with --port`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host} is not an address of this machine`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
   }
 }

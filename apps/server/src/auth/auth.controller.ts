@@ -49,6 +49,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Trade a refresh token for a new token pair', security: [] })
   @ApiOkResponse({ description: 'A new token pair; the presented refresh token is spent', schema: AUTH_RESPONSE })
   @ApiError(401, 'The refresh token is unknown, expired or revoked, or was spent already (which signs out that whole login)')
+  @ApiError(403, 'The account is banned; the message says until when and why')
   refresh(@Body() body: RefreshTokenDto): Promise<AuthResponse> {
     return this.auth.refresh(body.refreshToken);
   }

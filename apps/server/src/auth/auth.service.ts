@@ -48,7 +48,12 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<AuthResponse> {
-    const { userId, familyId } = await this.tokens.spend(refreshToken);
+    const { userId, familyId } = await this.tokens.spend(refreshToken).catch(async (error: unknown) => {
+      // A ban revokes every refresh token: say it is the ban (403, reason and expiry, as login does).
+      const owner = await this.tokens.ownerOf(refreshToken);
+      if (owner) await this.usersService.requireActive(owner);
+      throw error;
+    });
     const user = await this.usersService.requireActive(userId);
     if (!user) throw new AuthenticationError('Account no longer exists');
     return { user: toUserView(user), ...(await this.tokens.issue(user, familyId)) };

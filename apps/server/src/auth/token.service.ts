@@ -64,6 +64,11 @@ export class TokenService {
     return { userId: token.userId, familyId: token.familyId };
   }
 
+  /** Whose refresh token this is, spent or revoked alike; undefined when it names none. */
+  async ownerOf(refreshToken: string): Promise<string | undefined> {
+    return (await this.find(refreshToken).catch(() => undefined))?.userId;
+  }
+
   /**
    * Logout: ends the login the token belongs to, its access tokens and its peer sockets on every
    * node. Unknown or spent tokens are not an error.

@@ -1,18 +1,12 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { FILE_TYPES, type SearchResult } from '#contracts';
+import { FILE_TYPES, parseQuery, type SearchResult } from '#contracts';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatSize, parseInteger, parseSize } from '../format.js';
-
-export interface LastSearch {
-  server: string;
-  query: string;
-  results: Array<Pick<SearchResult, 'sha256' | 'name' | 'size' | 'sourceCount'>>;
-}
-
-export const LAST_SEARCH = 'last-search.json';
+import { saveLastList } from '../listing.js';
+import { inCliTerms } from '../messages.js';
 
 interface SearchOptions {
   ext?: string;
@@ -30,16 +24,22 @@ export function searchCommands(program: Command, run: Run): void {
     .argument('<words...>', 'words the file name must contain; -word excludes')
     .option('--ext <list>', 'extensions, comma-separated: mp3,flac')
     .option('--type <type>', `one of ${FILE_TYPES.join(', ')}`)
-    .option('--min-size <size>', 'at least this size: 700KB, 10MB, 1.5GB')
+    .option('--min-size <size>', 'at least this size: 700KiB, 10MiB, 1.5GiB (10MB means 10MiB too)')
     .option('--max-size <size>', 'at most this size')
     .option('--limit <n>', 'results to show (1-500)', '50')
     .option('--json', 'print JSON')
+    // "-live" is an exclusion, not an option: words starting with "-" reach the action as words.
+    .allowUnknownOption()
     .action(
       run(async (context: CliContext, words: string[], options: SearchOptions) => {
+        const misspelt = words.find((word) => word.startsWith('--'));
+        if (misspelt) throw new UsageError(`unknown option '${misspelt}'`);
         if (options.type && !(FILE_TYPES as readonly string[]).includes(options.type)) {
           throw new UsageError(`--type must be one of ${FILE_TYPES.join(', ')} (got "${options.type}")`);
         }
         const q = words.join(' ');
+        const parsed = parseQuery(q);
+        if (!parsed.ok) throw new UsageError(inCliTerms(parsed.message));
         const response = await context.client.search({
           q,
           ext: options.ext,
@@ -48,12 +48,7 @@ export function searchCommands(program: Command, run: Run): void {
           maxSize: options.maxSize === undefined ? undefined : parseSize(options.maxSize, '--max-size'),
           limit: parseInteger(options.limit ?? '50', '--limit', 1, 500),
         });
-        const last: LastSearch = {
-          server: context.server,
-          query: q,
-          results: response.results.map(({ sha256, name, size, sourceCount }) => ({ sha256, name, size, sourceCount })),
-        };
-        await context.home.write(LAST_SEARCH, last);
+        await saveLastList(context, `search "${q}"`, response.results);
         if (options.json) return context.out(JSON.stringify(response));
         if (response.results.length === 0) return context.out(`No online peer shares anything matching "${q}"`);
         const table = new Table({ head: ['#', 'name', 'size', 'sources'], style: { head: [], border: [] }, colAligns: ['right', 'left', 'right', 'right'] });
