@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TransferGrant, TransferReport } from '#contracts';
+import { countOf, formatBytes, type TransferGrant, type TransferReport } from '#contracts';
 import type { PushReceiver } from '../http/push-receiver.js';
 import { downloadFile } from '../transfer/downloader.js';
 import type { DownloadOutcome, DownloadProgress, DownloadSource } from '../transfer/download-request.js';
-import { formatBinarySize } from '../transfer/disk-space.js';
 import type { TicketGrant } from '../transfer/ticket-renewal.js';
 import { CliError } from '../cli/errors.js';
 
@@ -46,7 +45,7 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
   const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
   const log = options.log ?? (() => undefined);
   const from = grant.sources.map((source) => source.username).join(', ');
-  log(`Downloading ${file.name} (${formatBinarySize(file.size)}) ${grant.mode === 'push' ? `by push from ${from}` : `from ${from}`}`);
+  log(`Downloading ${file.name} (${formatBytes(file.size)}) ${grant.mode === 'push' ? `by push from ${from}` : `from ${from}`}`);
   let outcome: DownloadOutcome;
   if (grant.mode === 'push') {
     if (!options.pushes) throw new CliError('Every source of this file is firewalled: run `peerdex up` with a reachable port so a source can push it to you');
@@ -80,8 +79,8 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
 
 function describeOutcome(name: string, size: number, outcome: DownloadOutcome): string {
   if (outcome.alreadyComplete) return `Already had ${name}: ${outcome.path}`;
-  if (outcome.ok) return `Downloaded ${name} (${formatBinarySize(size)}, SHA-256 verified) to ${outcome.path}`;
-  const blamed = outcome.badSources.length ? `; ${outcome.badSources.length} source(s) sent corrupt data and were reported` : '';
+  if (outcome.ok) return `Downloaded ${name} (${formatBytes(size)}, SHA-256 verified) to ${outcome.path}`;
+  const blamed = outcome.badSources.length ? `; ${countOf(outcome.badSources.length, 'source')} sent corrupt data and ${outcome.badSources.length === 1 ? 'was' : 'were'} reported` : '';
   return `Download of ${name} failed: ${outcome.reason ?? 'unknown reason'}${blamed}`;
 }
 

@@ -1,5 +1,5 @@
+import { formatBytes } from '#contracts';
 import type { UploadRecord } from './serve-file.js';
-import { formatBinarySize } from '../transfer/disk-space.js';
 
 /** A downloader's requests end; this long without another, its upload is over (and logged). */
 const LINGER_MS = 5_000;
@@ -71,7 +71,7 @@ export class UploadLog {
     if (!upload || upload.active > 0) return;
     this.uploads.delete(ticketId);
     if (upload.requests === 0) return;
-    const sent = formatBinarySize(upload.bytes);
+    const sent = formatBytes(upload.bytes);
     const requests = `${upload.requests} request${upload.requests === 1 ? '' : 's'}`;
     this.log(
       upload.lastResult === 'complete'

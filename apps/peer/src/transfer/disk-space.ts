@@ -1,17 +1,5 @@
 import { statfs } from 'node:fs/promises';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** 12582912 → "12.0 MiB": binary units, as the admin panel shows sizes. */
-export function formatBinarySize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+import { formatBytes } from '#contracts';
 
 /** Bytes an unprivileged process may still write in the file system holding `dir`. */
 export async function freeSpace(dir: string): Promise<number> {
@@ -22,7 +10,7 @@ export async function freeSpace(dir: string): Promise<number> {
 /** The one line a download that does not fit ends with. */
 export async function noSpaceReason(dir: string, neededBytes: number): Promise<string> {
   const free = await freeSpace(dir).catch(() => 0);
-  return `not enough space in ${dir}: needs ${formatBinarySize(neededBytes)}, ${formatBinarySize(free)} free`;
+  return `not enough space in ${dir}: needs ${formatBytes(neededBytes)}, ${formatBytes(free)} free`;
 }
 
 /** Why a download of `neededBytes` more cannot start in `dir`, or undefined when it fits. */
