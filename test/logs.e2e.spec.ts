@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { hasCommand } from './support/commands.js';
+import { hasTool } from './support/tools.js';
 import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { httpClient } from './support/http.js';
@@ -17,7 +17,7 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
   return server;
 }
 
-const hasScript = hasCommand('script');
+const hasScript = hasTool('script');
 
 const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 const isJson = (line: string) => {

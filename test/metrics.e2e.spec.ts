@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
-import { hasCommand } from './support/commands.js';
+import { hasTool } from './support/tools.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { httpClient } from './support/http.js';
 import { lintExposition, promtoolCheck } from './support/metrics-lint.js';
 import { withNote } from './support/with-note.js';
 
-const hasPromtool = hasCommand('promtool');
+const hasPromtool = hasTool('promtool');
 
 describe('GET /metrics', () => {
   let server: TestServer;

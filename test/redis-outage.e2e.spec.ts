@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
-import { hasCommand } from './support/commands.js';
+import { hasTool } from './support/tools.js';
 import { startTestServer, type TestServer } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
@@ -10,7 +10,7 @@ import { connectPeer } from './support/peer-socket.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { findFreePort } from '../apps/server/src/database/embedded-postgres.js';
 
-const available = hasCommand('redis-server');
+const available = hasTool('redis-server');
 
 /** A redis-server of this test's own (never the machine's), without persistence. */
 async function startRedis(): Promise<{ port: number; process: ChildProcess }> {
