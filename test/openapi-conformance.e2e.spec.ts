@@ -178,6 +178,22 @@ const OPERATIONS: Record<string, OperationCases> = {
       { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
     ],
   },
+  [`GET ${API}/files/{sha256}/manifest`]: {
+    as: 'anonymous',
+    cases: [
+      { name: 'a shared file', status: 200, params: (f) => ({ sha256: f.song }) },
+      { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
+      { name: 'something that is not a hash', status: 400, params: { sha256: 'not-a-hash' } },
+    ],
+  },
+  'GET /f/{sha256}': {
+    as: 'anonymous',
+    cases: [
+      { name: 'a shared file', status: 200, params: (f) => ({ sha256: f.song }) },
+      { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
+      { name: 'something that is not a hash', status: 400, params: { sha256: 'not-a-hash' } },
+    ],
+  },
   [`GET ${API}/users/{username}/files`]: {
     as: 'user',
     cases: [

@@ -32,6 +32,8 @@ export class AppConfig {
   readonly logFormat: Env['LOG_FORMAT'];
   readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
+  /** the origin written into manifests and links; undefined: each request's own */
+  readonly publicUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: {
     /** attempts (register and login) from one address */
@@ -78,6 +80,7 @@ export class AppConfig {
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.trustProxy = env.TRUST_PROXY;
+    this.publicUrl = env.PUBLIC_URL;
     this.redisUrl = env.REDIS_URL;
     this.authRateLimit = {
       perIp: { points: env.AUTH_RATE_LIMIT_PER_IP, windowMs: env.AUTH_RATE_LIMIT_WINDOW },
