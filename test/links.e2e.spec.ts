@@ -12,7 +12,8 @@ import { withNote } from './support/with-note.js';
 const API = '/api/v1';
 /** A name that would run a script if the page did not escape it ("/" cannot be in a name, so no "</script>"). */
 const HOSTILE_NAME = '<script>alert("x")<\u2215script> <img src=x onerror=alert(1)> & co.mp3';
-const HOSTILE = entry(`music/${HOSTILE_NAME}`, 'hostile bytes', { pieceRoot: sha256Hex('hostile piece root') });
+const HOSTILE_PIECE_ROOT = sha256Hex('hostile piece root');
+const HOSTILE = entry(`music/${HOSTILE_NAME}`, 'hostile bytes', { pieceRoot: HOSTILE_PIECE_ROOT });
 const ACCENTED = entry('music/Beyoncé – Halo.flac', 'halo bytes');
 
 describe('links to a file: its .peerdex manifest and its public landing page', () => {
@@ -44,7 +45,7 @@ describe('links to a file: its .peerdex manifest and its public landing page', (
         size: HOSTILE.size,
         sha256: HOSTILE.sha256,
         pieceSize: PIECE_SIZE,
-        pieceRoot: HOSTILE.pieceRoot,
+        pieceRoot: HOSTILE_PIECE_ROOT,
         server: server.baseUrl,
       });
       expect(ManifestSchema.parse(response.body)).toEqual(response.body);
@@ -128,7 +129,7 @@ describe('links to a file: its .peerdex manifest and its public landing page', (
         await page.goto(`${server.baseUrl}/f/${HOSTILE.sha256}`);
         expect(await page.locator('h1').textContent()).toBe(HOSTILE_NAME);
         // The button's background comes from the inline style sheet: applied only if its hash is right.
-        const background = await page.locator('a.button').first().evaluate((element) => getComputedStyle(element).backgroundColor);
+        const background = await page.locator('a.button').first().evaluate('(element) => getComputedStyle(element).backgroundColor');
         withNote(violations.join('\n'), () => expect(background).toBe('rgb(36, 86, 199)'));
         expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
       } finally {
