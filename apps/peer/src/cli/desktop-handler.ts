@@ -147,7 +147,7 @@ const MIME_PACKAGE = `<?xml version="1.0" encoding="UTF-8"?>
 </mime-info>
 `;
 
-/** The desktop entry (Desktop Entry Specification 1.5); Terminal=true shows the download's progress and errors. */
+/** The desktop entry (Desktop Entry Specification 1.4, which desktop-file-validate 0.26 knows); Terminal=true shows the download's progress and errors. */
 export function desktopEntry(command: HandlerCommand): string {
   const args = [
     ...(command.home ? ['env', `PEERDEX_HOME=${command.home}`] : []),
@@ -161,7 +161,7 @@ export function desktopEntry(command: HandlerCommand): string {
   ];
   return `[Desktop Entry]
 Type=Application
-Version=1.5
+Version=1.4
 Name=Peerdex
 Comment=Download a file shared on a Peerdex directory
 Exec=${args.map(execArgument).join(' ')} %u
