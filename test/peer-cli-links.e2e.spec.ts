@@ -57,6 +57,15 @@ describe('links and manifests from the command line', () => {
     expect(json).toMatchObject({ link, page: `${server.baseUrl}/f/${songHash}`, manifest: { sha256: songHash, version: 1 } });
   });
 
+  it('prints the link of a result number from the last search, and says when no online peer shares a hash', async () => {
+    const search = await bob.run(['search', 'halo']);
+    withNote(JSON.stringify(search), () => expect(search.code).toBe(0));
+    expect(await linkOf('1')).toBe(await linkOf(songHash));
+    const unknown = await bob.run(['link', sha256(Buffer.from('nobody shares this'))]);
+    withNote(JSON.stringify(unknown), () => expect(unknown.code).toBe(1));
+    expect(unknown.stderr).toBe(`peerdex: No online peer shares ${sha256(Buffer.from('nobody shares this'))}\n`);
+  });
+
   it('downloads from a peerdex: link', async () => {
     const out = await mkdtemp(join(tmpdir(), 'bob-from-link-'));
     const result = await bob.run(['get', await linkOf(songHash), '--out', out]);
