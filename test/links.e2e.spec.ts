@@ -10,6 +10,8 @@ import { type ConnectedPeer, connectPeer, entry, sha256Hex } from './support/pee
 import { withNote } from './support/with-note.js';
 
 const API = '/api/v1';
+/** The one browser API the page check calls (the test code is type-checked without the DOM library). */
+type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string } };
 /** A name that would run a script if the page did not escape it ("/" cannot be in a name, so no "</script>"). */
 const HOSTILE_NAME = '<script>alert("x")<\u2215script> <img src=x onerror=alert(1)> & co.mp3';
 const HOSTILE_PIECE_ROOT = sha256Hex('hostile piece root');
@@ -129,7 +131,7 @@ describe('links to a file: its .peerdex manifest and its public landing page', (
         await page.goto(`${server.baseUrl}/f/${HOSTILE.sha256}`);
         expect(await page.locator('h1').textContent()).toBe(HOSTILE_NAME);
         // The button's background comes from the inline style sheet: applied only if its hash is right.
-        const background = await page.locator('a.button').first().evaluate('(element) => getComputedStyle(element).backgroundColor');
+        const background = await page.locator('a.button').first().evaluate((element) => (globalThis as unknown as BrowserWindow).getComputedStyle(element).backgroundColor);
         withNote(violations.join('\n'), () => expect(background).toBe('rgb(36, 86, 199)'));
         expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
       } finally {
