@@ -53,6 +53,7 @@ export class AppConfig {
   readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number; maxWaitMs: number };
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
+  readonly linkRateLimitPerMinute: number;
   readonly searchCandidates: number;
   readonly searchMaxPostings: number;
   readonly searchCacheTtlMs: number;
@@ -101,6 +102,7 @@ export class AppConfig {
     };
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
+    this.linkRateLimitPerMinute = env.LINK_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;
     this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
     this.searchCacheTtlMs = env.SEARCH_CACHE_TTL;

@@ -109,6 +109,8 @@ export const EnvSchema = z.object({
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
+  /** manifests and landing pages (public, no account) one client address may fetch per minute */
+  LINK_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
   /** index rows a search examines at most before ranking; bounds the cost of very common words */
   SEARCH_CANDIDATES: integer(200, 50, 100_000),
   /** how long a node reuses the ranking of a search (0: never); sources are always read fresh */

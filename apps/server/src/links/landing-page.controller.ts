@@ -11,7 +11,7 @@ const HTML = { 'text/html': { schema: { type: 'string' } } };
 @ApiTags('links')
 @Public()
 @Controller('f')
-@ApiErrors(400, 503)
+@ApiErrors(400, 429, 503)
 export class LandingPageController {
   constructor(private readonly links: LinksService) {}
 
@@ -25,7 +25,7 @@ export class LandingPageController {
   @ApiResponse({ status: 200, description: 'The page', content: HTML })
   @ApiResponse({ status: 404, description: 'A page saying no online peer shares this file now', content: HTML })
   async page(@Param() params: Sha256ParamDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const page = await this.links.landingPage(params.sha256, { protocol: request.protocol, host: request.get('host') });
+    const page = await this.links.landingPage(params.sha256, { protocol: request.protocol, host: request.get('host'), address: request.ip ?? 'unknown' });
     // Set here, not with @Header: an error (400, 503) stays labelled as the JSON it is.
     response.status(page.status).type('html');
     return page.html;

@@ -1,30 +1,41 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { buildPeerdexLink, type Manifest, MANIFEST_VERSION, PIECE_SIZE, serverUrlProblem } from '#contracts';
 import { InvalidInputError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { SearchService } from '../search/search.service.js';
 import { type LandingPage, fileNotFoundPage, landingPage } from './landing-page.js';
 
-/** How a request reached this server, for the public URL when PUBLIC_URL is not set. */
-export interface RequestOrigin {
+/** Who asks, and how the request reached this server (for the public URL when PUBLIC_URL is not set). */
+export interface LinkRequest {
   protocol: string;
   host: string | undefined;
+  /** the client's address (behind TRUST_PROXY, from X-Forwarded-For): the public routes' limit counts per address */
+  address: string;
 }
+
+const LINK_LIMIT = 'links';
 
 /** The manifest and the landing page of a file: what a link outside the directory points at. */
 @Injectable()
-export class LinksService {
+export class LinksService implements OnModuleInit {
   constructor(
     private readonly search: SearchService,
     private readonly config: AppConfig,
+    private readonly limits: RateLimitService,
   ) {}
 
-  async manifest(sha256: string, origin: RequestOrigin): Promise<Manifest> {
+  onModuleInit(): void {
+    // Public routes that read the database: without an account to count, count per address.
+    this.limits.define(LINK_LIMIT, { points: this.config.linkRateLimitPerMinute, windowMs: 60_000, what: 'Too many manifests and pages' });
+  }
+
+  async manifest(sha256: string, origin: LinkRequest): Promise<Manifest> {
     return (await this.describe(sha256, origin)).manifest;
   }
 
   /** The page, or a page saying no online peer has the file (404): a shared link outlives its sources. */
-  async landingPage(sha256: string, origin: RequestOrigin): Promise<LandingPage> {
+  async landingPage(sha256: string, origin: LinkRequest): Promise<LandingPage> {
     try {
       const { manifest, sourceCount } = await this.describe(sha256, origin);
       return landingPage({ manifest, link: buildPeerdexLink(manifest), sourceCount, manifestPath: manifestPath(sha256) });
@@ -34,7 +45,8 @@ export class LinksService {
     }
   }
 
-  private async describe(sha256: string, origin: RequestOrigin): Promise<{ manifest: Manifest; sourceCount: number }> {
+  private async describe(sha256: string, origin: LinkRequest): Promise<{ manifest: Manifest; sourceCount: number }> {
+    await this.limits.consume(LINK_LIMIT, origin.address);
     const file = await this.search.describe(sha256);
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
@@ -49,7 +61,7 @@ export class LinksService {
     return { manifest, sourceCount: file.sourceCount };
   }
 
-  private publicUrl(origin: RequestOrigin): string {
+  private publicUrl(origin: LinkRequest): string {
     if (this.config.publicUrl) return this.config.publicUrl;
     const url = `${origin.protocol}://${origin.host ?? ''}`;
     const problem = serverUrlProblem(url);

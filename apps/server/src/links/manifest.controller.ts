@@ -12,7 +12,7 @@ import { LinksService } from './links.service.js';
 @ApiTags('links')
 @Public()
 @Controller('files')
-@ApiErrors(400, 503)
+@ApiErrors(400, 429, 503)
 export class ManifestController {
   constructor(private readonly links: LinksService) {}
 
@@ -37,7 +37,7 @@ export class ManifestController {
   })
   @ApiError(404, 'No online peer shares this file')
   async manifest(@Param() params: Sha256ParamDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Manifest> {
-    const manifest = await this.links.manifest(params.sha256, { protocol: request.protocol, host: request.get('host') });
+    const manifest = await this.links.manifest(params.sha256, { protocol: request.protocol, host: request.get('host'), address: request.ip ?? 'unknown' });
     // Set here, not with @Header: that one would also label an error's JSON body as a manifest.
     response.setHeader('Content-Type', MANIFEST_MEDIA_TYPE);
     response.setHeader('Content-Disposition', contentDisposition(`${manifest.name}${MANIFEST_EXTENSION}`));
