@@ -178,6 +178,24 @@ const OPERATIONS: Record<string, OperationCases> = {
       { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
     ],
   },
+  [`GET ${API}/files/{sha256}/manifest`]: {
+    as: 'anonymous',
+    cases: [
+      { name: 'a shared file', status: 200, params: (f) => ({ sha256: f.song }) },
+      { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
+      { name: 'something that is not a hash', status: 400, params: { sha256: 'not-a-hash' } },
+      { name: 'requests from one address past the limit', status: 429, from: '127.0.0.78', params: (f) => ({ sha256: f.song }), repeat: 30 },
+    ],
+  },
+  'GET /f/{sha256}': {
+    as: 'anonymous',
+    cases: [
+      { name: 'a shared file', status: 200, params: (f) => ({ sha256: f.song }) },
+      { name: 'a hash nobody shares', status: 404, params: { sha256: randomSha256() } },
+      { name: 'something that is not a hash', status: 400, params: { sha256: 'not-a-hash' } },
+      { name: 'requests from one address past the limit', status: 429, from: '127.0.0.79', params: (f) => ({ sha256: f.song }), repeat: 30 },
+    ],
+  },
   [`GET ${API}/users/{username}/files`]: {
     as: 'user',
     cases: [
@@ -371,6 +389,7 @@ describe('the OpenAPI document', () => {
       AUTH_RATE_LIMIT_PER_IP: '60',
       AUTH_RATE_LIMIT_PER_USERNAME: '8',
       SEARCH_RATE_LIMIT_PER_MINUTE: '15',
+      LINK_RATE_LIMIT_PER_MINUTE: '20',
       REPORT_RATE_LIMIT_PER_USER: '6',
       TRANSFER_RATE_LIMIT_PER_MINUTE: '10',
       PEER_PROBE_TIMEOUT: '2s',

@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LinksModule } from './links/links.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         PresenceModule,
         SharesModule,
         SearchModule,
+        LinksModule,
         TransfersModule,
         ModerationModule,
         ReportsModule,

@@ -13,3 +13,4 @@ export * from './events.js';
 export * from './admin.js';
 export * from './units.js';
 export * from './daemon.js';
+export * from './links.js';

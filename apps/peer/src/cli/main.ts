@@ -4,6 +4,7 @@ import { accountCommands } from './commands/account.js';
 import { apiKeyCommands } from './commands/api-keys.js';
 import { browseAndReportCommands } from './commands/browse-report.js';
 import { downloadCommands } from './commands/downloads.js';
+import { linkCommands } from './commands/links.js';
 import { searchCommands } from './commands/search.js';
 import { shareCommands } from './commands/shares.js';
 import { statusCommand } from './commands/status.js';
@@ -38,6 +39,7 @@ export function buildProgram(options: { version?: string } = {}): Command {
   browseAndReportCommands(program, run);
   upCommand(program, run);
   downloadCommands(program, run);
+  linkCommands(program, run);
   statusCommand(program, run);
   return program;
 }

@@ -80,6 +80,7 @@ export function setUpOpenApi(app: NestExpressApplication): void {
     .addTag('auth', 'Accounts: register, sign in, refresh and sign out')
     .addTag('me', 'The signed-in user: profile, password and personal API keys')
     .addTag('search', 'Search the files of online peers, look one up, browse a user (access token or API key)')
+    .addTag('links', "Public links to a file from outside the directory: its .peerdex manifest and its landing page (no credentials)")
     .addTag('transfers', 'Tickets to download from peers, and the keys that verify them')
     .addTag('reports', 'Report a file or a user to the moderators')
     .addTag('admin', 'Moderation: users, sessions, the index, the blocklist, reports and the audit log (moderators and admins)')

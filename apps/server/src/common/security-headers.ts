@@ -40,6 +40,21 @@ function securityHeaders(directives: Directives) {
   });
 }
 
+/**
+ * For a file's landing page (/f/<sha256>): plain HTML with no script at all and one inline style
+ * sheet, allowed by its hash; links lead to the peerdex: URI and the manifest, which CSP does not
+ * govern (navigation), and nothing else loads.
+ */
+export function landingPageSecurityHeaders(styleHash: string) {
+  return securityHeaders({
+    defaultSrc: ["'none'"],
+    styleSrc: [`'${styleHash}'`],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  });
+}
+
 /** For every response (app.factory.ts). */
 export const apiSecurityHeaders = securityHeaders(API_POLICY);
 

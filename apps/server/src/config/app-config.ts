@@ -32,6 +32,8 @@ export class AppConfig {
   readonly logFormat: Env['LOG_FORMAT'];
   readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
+  /** the origin written into manifests and links; undefined: each request's own */
+  readonly publicUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly authRateLimit: {
     /** attempts (register and login) from one address */
@@ -51,6 +53,7 @@ export class AppConfig {
   readonly peerAdmission: { concurrency: number; handshakeQueue: number; syncQueue: number; maxWaitMs: number };
   readonly shareListRetentionMs: number;
   readonly searchRateLimitPerMinute: number;
+  readonly linkRateLimitPerMinute: number;
   readonly searchCandidates: number;
   readonly searchMaxPostings: number;
   readonly searchCacheTtlMs: number;
@@ -78,6 +81,7 @@ export class AppConfig {
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.trustProxy = env.TRUST_PROXY;
+    this.publicUrl = env.PUBLIC_URL;
     this.redisUrl = env.REDIS_URL;
     this.authRateLimit = {
       perIp: { points: env.AUTH_RATE_LIMIT_PER_IP, windowMs: env.AUTH_RATE_LIMIT_WINDOW },
@@ -98,6 +102,7 @@ export class AppConfig {
     };
     this.shareListRetentionMs = env.SHARE_LIST_RETENTION;
     this.searchRateLimitPerMinute = env.SEARCH_RATE_LIMIT_PER_MINUTE;
+    this.linkRateLimitPerMinute = env.LINK_RATE_LIMIT_PER_MINUTE;
     this.searchCandidates = env.SEARCH_CANDIDATES;
     this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
     this.searchCacheTtlMs = env.SEARCH_CACHE_TTL;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServerUrlSchema } from '#contracts';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -65,6 +66,11 @@ export const EnvSchema = z.object({
   LOG_FORMAT: optionalText.pipe(z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }).default('auto')),
   /** bearer token a Prometheus scraper must present on GET /metrics; /metrics is public when unset */
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(1024).optional()),
+  /**
+   * the address users reach this server at (https://peerdex.example.org), written into manifests
+   * and peerdex: links; unset: taken from each request's Host (and, behind TRUST_PROXY, X-Forwarded-Proto)
+   */
+  PUBLIC_URL: optionalText.pipe(ServerUrlSchema.optional()),
   /** Express "trust proxy": set when behind a load balancer so client IPs come from X-Forwarded-For */
   TRUST_PROXY: flag(false),
   /** shared store for rate limits (and, later, Socket.IO); in-process memory when unset */
@@ -103,6 +109,8 @@ export const EnvSchema = z.object({
   /** how long a disconnected peer's share list is kept for a reconnect with the same digest */
   SHARE_LIST_RETENTION: duration('10m'),
   SEARCH_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
+  /** manifests and landing pages (public, no account) one client address may fetch per minute */
+  LINK_RATE_LIMIT_PER_MINUTE: integer(120, 1, 10_000_000),
   /** index rows a search examines at most before ranking; bounds the cost of very common words */
   SEARCH_CANDIDATES: integer(200, 50, 100_000),
   /** how long a node reuses the ranking of a search (0: never); sources are always read fresh */

@@ -9,7 +9,7 @@ import type { CliContext } from '../context.js';
 import { DaemonClient } from '../daemon-client.js';
 import { CliError, InterruptedError, UsageError } from '../errors.js';
 import { countOf, formatSize } from '../format.js';
-import { resolveFile } from '../listing.js';
+import { resolveDownloadTarget } from '../link-target.js';
 import { type ProgressReporter, progressReporter } from '../progress.js';
 
 interface GetOptions {
@@ -22,13 +22,13 @@ export function downloadCommands(program: Command, run: Run): void {
   program
     .command('get')
     .description('download a file straight from the peers that share it (Ctrl-C cancels it; the next get resumes)')
-    .argument('<file>', 'a sha256 or its first characters, or a number from the last `peerdex search` or `peerdex browse`')
+    .argument('<file>', 'a sha256 or its first characters, a number from the last `peerdex search` or `peerdex browse`, a peerdex: link or a .peerdex manifest file')
     .option('--out <dir>', 'where to save it', '.')
     .option('--detach', 'leave the download to the running peer (`peerdex up`) and return at once')
     .option('--json', 'print the outcome as JSON')
     .action(
       run(async (context: CliContext, file: string, options: GetOptions) => {
-        const target = await resolveFile(context, file);
+        const target = await resolveDownloadTarget(context, file);
         const outputDir = resolve(options.out);
         const problem = await outputFolderProblem(outputDir);
         if (problem) throw new UsageError(`--out ${outputDir} ${problem}`);
