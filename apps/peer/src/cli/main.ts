@@ -7,6 +7,7 @@ import { downloadCommands } from './commands/downloads.js';
 import { searchCommands } from './commands/search.js';
 import { shareCommands } from './commands/shares.js';
 import { statusCommand } from './commands/status.js';
+import { uiCommand } from './commands/ui.js';
 import { upCommand } from './commands/up.js';
 import { createContext, DEFAULT_SERVER } from './context.js';
 import { ApiError } from './directory-client.js';
@@ -39,6 +40,7 @@ export function buildProgram(options: { version?: string } = {}): Command {
   upCommand(program, run);
   downloadCommands(program, run);
   statusCommand(program, run);
+  uiCommand(program, run);
   return program;
 }
 

@@ -48,7 +48,7 @@ function peerLines(status: DaemonStatus): string[] {
 function downloadLine(download: DownloadView): string {
   if (download.state === 'starting') return `${download.sha256.slice(0, 12)}…  asking the server for sources → ${download.outputDir}`;
   const from = download.sources.length ? `, from ${download.sources.join(', ')}` : '';
-  return `${download.name}  ${describeProgress(download)}${from} → ${download.outputDir}`;
+  return `${download.name}  ${describeProgress(download)}${download.state === 'paused' ? ' (paused)' : ''}${from} → ${download.outputDir}`;
 }
 
 function endedLine(download: DownloadView): string {
