@@ -90,7 +90,7 @@ export class ControlServer {
       const file = ui.find(url.pathname);
       if (!file) return sendError(response, 404, 'no such file');
       const isPage = file.contentType.startsWith('text/html');
-      if (isPage && !access.hasCookie(request)) {
+      if (isPage && !access.hasCookie(request, this.port)) {
         return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...UI_HEADERS }).end(SIGN_IN_PAGE);
       }
       response.writeHead(200, {
@@ -101,7 +101,7 @@ export class ControlServer {
       return void response.end(request.method === 'HEAD' ? undefined : file.body);
     }
     const byToken = access.hasToken(request);
-    if (!byToken && !access.hasCookie(request)) return sendError(response, 401, 'sign in first: run `peerdex ui` (the command uses the token in daemon.json)');
+    if (!byToken && !access.hasCookie(request, this.port)) return sendError(response, 401, 'sign in first: run `peerdex ui` (the command uses the token in daemon.json)');
     // A cookie rides along on requests other sites make; a page of ours always names its origin.
     if (!byToken && !SAFE_METHODS.has(request.method ?? '') && request.headers.origin !== `http://${request.headers.host}`) {
       return sendError(response, 403, 'cross-origin requests are refused');
@@ -147,7 +147,7 @@ export class ControlServer {
     if (!this.options.access.spendLoginCode(url.searchParams.get('code'))) {
       return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...UI_HEADERS }).end(SIGN_IN_PAGE);
     }
-    response.writeHead(303, { location: '/', 'set-cookie': this.options.access.cookie(), 'cache-control': 'no-store', ...UI_HEADERS }).end();
+    response.writeHead(303, { location: '/', 'set-cookie': this.options.access.cookie(this.port), 'cache-control': 'no-store', ...UI_HEADERS }).end();
   }
 
   private loopbackHost(request: IncomingMessage): boolean {

@@ -308,7 +308,8 @@ export class PeerDaemon {
     if (this.activityTimer) return;
     this.activityTimer = setTimeout(() => {
       this.activityTimer = undefined;
-      this.changes.emit('event', 'uploads', this.uploadsView());
+      // The first scan runs before the peer endpoint (and its slots) exists.
+      if (this.server) this.changes.emit('event', 'uploads', this.uploadsView());
       this.changes.emit('event', 'shares', this.sharesView());
     }, ACTIVITY_EVENT_MS);
   }

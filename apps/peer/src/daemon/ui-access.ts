@@ -2,8 +2,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { PeerHome } from '../cli/peer-home.js';
 
-/** The web UI's cookie: the per-install secret, sent only to this origin and never to scripts. */
-export const UI_COOKIE = 'peerdex_ui';
+/**
+ * The web UI's cookie: the per-install secret, never readable by scripts. Browsers send a cookie
+ * to every port of a host, so its name carries the port: two peers on one machine (two users, or
+ * a test) do not overwrite each other's.
+ */
+const cookieName = (port: number) => `peerdex_ui_${port}`;
 /** A login link works once, and only for this long after `peerdex ui` asked for it. */
 const LOGIN_CODE_TTL_MS = 2 * 60_000;
 const UI_SECRET_FILE = 'ui-secret.json';
@@ -34,9 +38,9 @@ export class UiAccess {
     return sameSecret(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1], this.token);
   }
 
-  /** The browser's credential: the UI cookie. */
-  hasCookie(request: IncomingMessage): boolean {
-    return sameSecret(readCookie(request.headers.cookie, UI_COOKIE), this.secret);
+  /** The browser's credential: the UI cookie of the server on `port`. */
+  hasCookie(request: IncomingMessage, port: number): boolean {
+    return sameSecret(readCookie(request.headers.cookie, cookieName(port)), this.secret);
   }
 
   /** A new one-time code for a login link; it expires after a couple of minutes. */
@@ -57,8 +61,8 @@ export class UiAccess {
   }
 
   /** The Set-Cookie header that signs a browser in: script-proof, first-party only, for every path. */
-  cookie(): string {
-    return `${UI_COOKIE}=${this.secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${400 * 24 * 3600}`;
+  cookie(port: number): string {
+    return `${cookieName(port)}=${this.secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${400 * 24 * 3600}`;
   }
 }
 
