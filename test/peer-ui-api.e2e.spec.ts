@@ -136,6 +136,11 @@ describe('the peer web UI API', () => {
     const cancelled = await bob.run(['cancel', id]);
     withNote(cancelled.stderr, () => expect(cancelled.code).toBe(0));
     expect((await browser('GET', `/api/v1/downloads/${id}`)).body).toMatchObject({ state: 'cancelled' });
+    // "Open folder" hands the download's own folder to the desktop; a machine without one says where it is.
+    const open = await browser('POST', `/api/v1/downloads/${id}/open-folder`);
+    if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) expect(open.body).toEqual({ opened: out });
+    else expect(open.body).toMatchObject({ statusCode: 409, message: `there is no desktop here to open it on: the folder is ${out}` });
+    expect((await browser('POST', '/api/v1/downloads/no-such-id/open-folder')).status).toBe(404);
 
     const detached = await bob.run(['get', sha256(big), '--out', out, '--detach']);
     withNote(detached.stderr, () => expect(detached.code).toBe(0));

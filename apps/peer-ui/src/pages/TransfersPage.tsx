@@ -16,11 +16,12 @@ const STATE_COLORS: Record<DownloadView['state'], string> = {
   cancelled: 'gray',
 };
 
-async function act(download: DownloadView, action: 'pause' | 'resume' | 'cancel' | 'retry') {
+async function act(download: DownloadView, action: 'pause' | 'resume' | 'cancel' | 'retry' | 'open-folder') {
   try {
     await api('POST', `/downloads/${download.id}/${action}`);
   } catch (error) {
-    notifications.show({ color: 'red', title: `Could not ${action} ${download.name ?? 'the download'}`, message: describeError(error) });
+    const what = action === 'open-folder' ? 'open the folder of' : action;
+    notifications.show({ color: 'red', title: `Could not ${what} ${download.name ?? 'the download'}`, message: describeError(error) });
   }
 }
 
@@ -60,10 +61,13 @@ function DownloadRow({ download }: { download: DownloadView }) {
               Cancel
             </Button>
           )}
+          <Button size="xs" variant="subtle" onClick={() => void act(download, 'open-folder')}>
+            Open folder
+          </Button>
           <CopyButton value={download.path ?? download.outputDir}>
             {({ copied, copy }) => (
               <Button size="xs" variant="subtle" onClick={copy} title={download.path ?? download.outputDir}>
-                {copied ? 'Copied' : download.path ? 'Copy file path' : 'Copy folder path'}
+                {copied ? 'Copied' : 'Copy path'}
               </Button>
             )}
           </CopyButton>

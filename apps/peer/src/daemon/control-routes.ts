@@ -23,6 +23,7 @@ import {
 import type { z } from 'zod';
 import type { DirectoryClient } from '../cli/directory-client.js';
 import { DownloadConflictError, DownloadFinishedError, DownloadNotRestartableError, DownloadNotRunningError, type Downloads } from './downloads.js';
+import { openOnDesktop } from './desktop-open.js';
 import { outputFolderProblem } from './output-folder.js';
 
 /** A refusal with its status, mapped to the API's error shape in one place (ControlServer). */
@@ -173,6 +174,17 @@ export function controlRoutes(handlers: ControlHandlers): Route[] {
         const unavailable = handlers.cannotDownload();
         if (unavailable) throw new ControlError(503, unavailable);
         return downloadCall(() => downloads.resume(params[0]!));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/downloads\/([^/]+)\/open-folder$/,
+      handle: async ({ params }) => {
+        const download = downloads.get(params[0]!);
+        if (!download) throw new ControlError(404, 'no such download');
+        // The folder comes from the daemon's own record of the download, never from the request.
+        if (!(await openOnDesktop(download.outputDir))) throw new ControlError(409, `there is no desktop here to open it on: the folder is ${download.outputDir}`);
+        return ok({ opened: download.outputDir });
       },
     },
     {
