@@ -105,9 +105,11 @@ export class PeerDaemon {
 
   async start(): Promise<void> {
     const { client, home } = this.context;
-    const credentials = await home.credentials(this.context.server);
-    // Without the web UI nothing could sign in later: the command says what to do instead.
-    if (!credentials && this.options.uiPort === undefined) await client.freshCredentials();
+    // Signed out, the peer waits for a sign-in in the web UI; without the web UI nothing could sign
+    // in later, so the command says what to do instead. A saved login is checked (refreshed) now,
+    // so that a ban or a revoked login stops the start with its reason.
+    const saved = await home.credentials(this.context.server);
+    const credentials = saved || this.options.uiPort === undefined ? await client.freshCredentials() : undefined;
     this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
     this.refusals = new Refusals(home.stateDir);
