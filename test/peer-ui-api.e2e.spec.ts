@@ -52,7 +52,7 @@ describe('the peer web UI API', () => {
     [alice, bob] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
     await alice.register('alice');
     await bob.register('bob');
-    big = randomBytes(16 * MiB);
+    big = randomBytes(24 * MiB);
     const share = await mkdtemp(join(tmpdir(), 'alice-ui-'));
     await writeFile(join(share, 'big.bin'), big);
     await writeFile(join(share, 'small notes.txt'), 'notes');
@@ -129,10 +129,9 @@ describe('the peer web UI API', () => {
     const started = await browser('POST', '/api/v1/downloads', { sha256: sha256(big), outputDir: out });
     withNote(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     const id = started.body.id as string;
-    await eventually(async () => {
-      const status = JSON.parse((await bob.run(['status', '--json'])).stdout);
-      expect(status.peer.downloads).toEqual(expect.arrayContaining([expect.objectContaining({ id, name: 'big.bin', state: 'downloading' })]));
-    }, 30_000, 200);
+    await eventually(async () => expect((await browser('GET', `/api/v1/downloads/${id}`)).body.state).toBe('downloading'), 30_000, 100);
+    const status = JSON.parse((await bob.run(['status', '--json'])).stdout);
+    expect(status.peer.downloads).toEqual(expect.arrayContaining([expect.objectContaining({ id, name: 'big.bin', state: 'downloading' })]));
     const cancelled = await bob.run(['cancel', id]);
     withNote(cancelled.stderr, () => expect(cancelled.code).toBe(0));
     expect((await browser('GET', `/api/v1/downloads/${id}`)).body).toMatchObject({ state: 'cancelled' });
@@ -148,10 +147,10 @@ describe('the peer web UI API', () => {
     const fromCli = listed.find((download) => download.outputDir === out && download.state !== 'cancelled');
     expect(fromCli).toBeDefined();
     const stopped = await browser('POST', `/api/v1/downloads/${fromCli!.id}/cancel`);
-    expect(stopped.status).toBe(200);
+    withNote(JSON.stringify(stopped.body), () => expect(stopped.status).toBe(200));
     expect(stopped.body).toMatchObject({ state: 'cancelled', reason: 'cancelled' });
-    const status = JSON.parse((await bob.run(['status', '--json'])).stdout);
-    expect(status.peer.downloads).toEqual(expect.arrayContaining([expect.objectContaining({ id: fromCli!.id, state: 'cancelled' })]));
+    const after = JSON.parse((await bob.run(['status', '--json'])).stdout);
+    expect(after.peer.downloads).toEqual(expect.arrayContaining([expect.objectContaining({ id: fromCli!.id, state: 'cancelled' })]));
   });
 
   it('pauses a download (nothing more arrives), resumes it from its pieces and finishes it with the right bytes', async () => {
@@ -172,7 +171,7 @@ describe('the peer web UI API', () => {
       return view;
     }, 60_000, 200);
     expect(done.result.resumedBytes).toBeGreaterThan(0);
-    expect(done.piecesDone).toBe(16);
+    expect(done.piecesDone).toBe(24);
     expect(sha256(await readFile(join(out, 'big.bin')))).toBe(sha256(big));
     expect((await browser('POST', `/api/v1/downloads/${started.id}/retry`)).status).toBe(409);
   });
@@ -196,10 +195,20 @@ describe('the peer web UI API', () => {
     expect(JSON.parse(await readFile(join(bob.home, 'config.json'), 'utf8'))).toMatchObject({ uploadSlots: 6, seeding: false });
 
     const found = await browser('GET', '/api/v1/search?q=big');
-    expect(found.body.results).toEqual([expect.objectContaining({ name: 'big.bin', size: 16 * MiB })]);
+    expect(found.body.results).toEqual([expect.objectContaining({ name: 'big.bin', size: 24 * MiB })]);
     expect((await browser('GET', '/api/v1/search?q=')).body.message).toBe('q: is required');
     const browsed = await browser('GET', '/api/v1/users/alice/files');
     expect(browsed.body.files.map((file: { name: string }) => file.name).sort()).toEqual(['big.bin', 'small notes.txt']);
+    // Several at once, into the settings' download folder; the same file twice is one download.
+    const folderForBatch = await mkdtemp(join(tmpdir(), 'bob-batch-'));
+    await browser('PATCH', '/api/v1/settings', { downloadDir: folderForBatch });
+    expect((await browser('POST', '/api/v1/downloads/batch', { sha256: [] })).body.message).toBe('sha256: needs at least one file');
+    const notes = sha256(Buffer.from('notes'));
+    const batch = await browser('POST', '/api/v1/downloads/batch', { sha256: [notes, notes] });
+    expect(batch.status).toBe(201);
+    expect(batch.body.downloads).toEqual([{ download: expect.objectContaining({ sha256: notes, outputDir: folderForBatch }), alreadyRunning: false }]);
+    await eventually(async () => expect(await readFile(join(folderForBatch, 'small notes.txt'), 'utf8')).toBe('notes'), 20_000, 200);
+
     expect((await browser('GET', '/api/v1/account')).body).toEqual({ server: server.baseUrl, signedIn: true, username: 'bob', connected: true });
   });
 

@@ -118,7 +118,7 @@ if (!hasChromium) process.stderr.write(`${NO_CHROMIUM}\n`);
     await eventually(async () => expect(await results.first().textContent()).toMatch(/Concert Recording\.mkv48 MiBvideo/));
     await page.screenshot({ path: `${ARTIFACTS}peer-ui-search.png`, fullPage: true });
     await page.getByRole('button', { name: 'Download Field Recording.flac' }).click();
-    await page.getByText(/1 download started/).waitFor();
+    await page.getByText(/Downloading Field Recording\.flac: see Transfers/).waitFor();
 
     await page.getByRole('link', { name: 'Transfers' }).click();
     const bar = page.getByTestId('download').filter({ hasText: 'Field Recording.flac' }).getByRole('progressbar');

@@ -1,5 +1,4 @@
 import { Alert, Button, Group, Paper, Table, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import type { BrowseResponse } from '@contracts/search';
 import { type FormEvent, useState } from 'react';
@@ -7,7 +6,7 @@ import { useNavigate, useParams } from 'react-router';
 import { api, describeError } from '../api';
 import { countOf, formatBytes } from '../format';
 import { Empty, PageHeader } from '../Layout';
-import { startDownloads } from '../transfers';
+import { downloadFiles } from '../transfers';
 
 export function BrowsePage() {
   const { username } = useParams();
@@ -21,14 +20,6 @@ export function BrowsePage() {
   const open = (event: FormEvent) => {
     event.preventDefault();
     if (typed.trim()) void navigate(`/browse/${encodeURIComponent(typed.trim())}`);
-  };
-  const download = async (sha256: string, name: string) => {
-    try {
-      await startDownloads([sha256]);
-      notifications.show({ color: 'teal', message: `Downloading ${name}: see Transfers` });
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Not started', message: describeError(error) });
-    }
   };
   return (
     <>
@@ -66,7 +57,7 @@ export function BrowsePage() {
                     <Table.Td style={{ wordBreak: 'break-all' }}>{file.path}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBytes(file.size)}</Table.Td>
                     <Table.Td>
-                      <Button size="xs" variant="light" onClick={() => void download(file.sha256, file.name)} aria-label={`Download ${file.name}`}>
+                      <Button size="xs" variant="light" onClick={() => void downloadFiles([file])} aria-label={`Download ${file.name}`}>
                         Download
                       </Button>
                     </Table.Td>

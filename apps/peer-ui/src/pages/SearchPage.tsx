@@ -1,6 +1,5 @@
 import { Alert, Button, Checkbox, Group, Paper, Select, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconChevronUp, IconDownload, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { SearchResponse, SearchResult } from '@contracts/search';
@@ -10,7 +9,7 @@ import { useMemo, useState } from 'react';
 import { api, describeError } from '../api';
 import { countOf, formatBytes } from '../format';
 import { Empty, PageHeader } from '../Layout';
-import { startDownloads } from '../transfers';
+import { downloadFiles } from '../transfers';
 
 type SortKey = 'name' | 'size' | 'type' | 'sources' | 'reachable';
 const reachable = (result: SearchResult) => result.sources.filter((source) => !source.firewalled).length;
@@ -48,14 +47,8 @@ export function SearchPage() {
     return sort.descending ? rows.reverse() : rows;
   }, [search.data, sort]);
 
-  const download = async (hashes: string[]) => {
-    try {
-      const started = await startDownloads(hashes);
-      notifications.show({ color: 'teal', message: `${countOf(started, 'download')} started: see Transfers` });
-      setSelected(new Set());
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Not started', message: describeError(error) });
-    }
+  const download = async (files: SearchResult[]) => {
+    if (await downloadFiles(files)) setSelected(new Set());
   };
   const header = (key: SortKey, label: string) => (
     <Table.Th>
@@ -80,7 +73,7 @@ export function SearchPage() {
   return (
     <>
       <PageHeader title="Search" description="Files shared by everyone online. Results appear as you type.">
-        <Button leftSection={<IconDownload size={16} />} disabled={selected.size === 0} onClick={() => void download([...selected])}>
+        <Button leftSection={<IconDownload size={16} />} disabled={selected.size === 0} onClick={() => void download(results.filter((result) => selected.has(result.sha256)))}>
           Download {selected.size > 0 ? countOf(selected.size, 'file') : 'selected'}
         </Button>
       </PageHeader>
@@ -140,7 +133,7 @@ export function SearchPage() {
                     {reachable(result) > 0 ? `${reachable(result)} reachable` : 'firewalled only'}
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="light" onClick={() => void download([result.sha256])} aria-label={`Download ${result.name}`}>
+                    <Button size="xs" variant="light" onClick={() => void download([result])} aria-label={`Download ${result.name}`}>
                       Download
                     </Button>
                   </Table.Td>
