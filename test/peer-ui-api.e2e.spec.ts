@@ -85,6 +85,7 @@ describe('the peer web UI API', () => {
     const first = await raw([`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${host}`]);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
+    expect((await bob.run(['status'])).stdout).toMatch(new RegExp(`^Web UI: +${ui} \\(\`peerdex ui\` opens it, signed in\\)$`, 'm'));
     expect(first.headers['set-cookie']).toMatch(/^peerdex_ui_\d+=[\w-]{40,}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
     const again = await raw([`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${host}`]);
     expect(again.status).toBe(401);

@@ -102,6 +102,8 @@ export interface DaemonStatus {
   firewalled: boolean | null;
   /** this peer's HTTP endpoint */
   endpoint: string;
+  /** the web UI (`peerdex ui` opens it), or null with `--no-ui` */
+  uiUrl: string | null;
   /** the folders published (none inside another) */
   shares: string[];
   /** files listed by the server and their size (refused ones not counted) */

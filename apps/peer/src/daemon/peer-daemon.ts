@@ -148,12 +148,13 @@ export class PeerDaemon {
       (error, sha256) => this.explainFailure(error, sha256),
     );
     const controlUrl = await this.startControl();
+    this.uiUrl = this.uiEnabled ? controlUrl : null;
     const daemonFile: DaemonFile = {
       pid: process.pid,
       server: this.context.server,
       controlUrl,
       controlToken: this.control.token,
-      uiUrl: this.uiEnabled ? controlUrl : null,
+      uiUrl: this.uiUrl,
       startedAt: new Date().toISOString(),
     };
     await home.write(DAEMON_FILE, daemonFile);
@@ -163,6 +164,7 @@ export class PeerDaemon {
   }
 
   private uiEnabled = false;
+  private uiUrl: string | null = null;
 
   /** The local API, with the web UI on its port unless `--no-ui`. */
   private async startControl(): Promise<string> {
@@ -425,6 +427,7 @@ export class PeerDaemon {
       address: this.ready?.address ?? null,
       firewalled: this.ready?.firewalled ?? null,
       endpoint: this.endpoint,
+      uiUrl: this.uiUrl,
       shares: this.shares,
       files: served.length,
       bytes: served.reduce((sum, entry) => sum + entry.size, 0),
