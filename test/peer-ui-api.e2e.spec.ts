@@ -187,6 +187,18 @@ describe('the peer web UI API', () => {
     expect(added.body.folders).toEqual([expect.objectContaining({ path: folder })]);
     await eventually(async () => expect((await browser('GET', '/api/v1/shares')).body.folders).toEqual([{ path: folder, files: 1, bytes: 4096, present: true }]), 20_000, 200);
     expect((await browser('POST', '/api/v1/shares', { path: folder })).status).toBe(409);
+    // alice fetches bob's song: bob's uploads name her, the file and what was sent.
+    const song = sha256(await readFile(join(folder, 'song.mp3')));
+    const aliceOut = await mkdtemp(join(tmpdir(), 'alice-from-bob-'));
+    const fetched = await fetch(`${aliceDaemon.controlUrl}/api/v1/downloads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${aliceDaemon.controlToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sha256: song, outputDir: aliceOut }),
+    });
+    expect(fetched.status).toBe(201);
+    await eventually(async () =>
+      expect((await browser('GET', '/api/v1/uploads')).body.uploads).toEqual([expect.objectContaining({ downloader: 'alice', name: 'song.mp3', sha256: song, bytesSent: 4096 })]),
+    10_000, 100);
     expect((await browser('DELETE', '/api/v1/shares', { path: folder })).body.folders).toEqual([]);
 
     expect((await browser('PATCH', '/api/v1/settings', { uploadSlots: 0 })).body.message).toBe('uploadSlots: must be at least 1');
@@ -224,6 +236,27 @@ describe('the peer web UI API', () => {
     expect(Object.keys(snapshot).sort()).toEqual(['account', 'downloads', 'shares', 'uploads']);
     expect(snapshot.uploads.slots).toEqual({ inUse: 0, capacity: 4 });
     expect(snapshot.account.username).toBe('bob');
+  });
+
+  it('manages API keys, signs the peer out (it keeps running, downloading nothing) and in again', async () => {
+    const created = await browser('POST', '/api/v1/account/api-keys', { name: 'my script' });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toEqual(expect.any(String));
+    expect((await browser('GET', '/api/v1/account/api-keys')).body.apiKeys).toEqual([expect.objectContaining({ id: created.body.id, name: 'my script' })]);
+    expect((await browser('DELETE', `/api/v1/account/api-keys/${created.body.id}`)).body).toEqual({ revoked: true });
+    expect((await browser('GET', '/api/v1/account/api-keys')).body.apiKeys).toEqual([]);
+    expect((await browser('POST', '/api/v1/account/api-keys', { name: ' ' })).body.message).toBe('name: is required');
+
+    expect((await browser('POST', '/api/v1/account/sign-out')).body).toMatchObject({ signedIn: false, username: null, connected: false });
+    expect((await bob.run(['whoami'])).stderr).toMatch(/Not signed in/);
+    const refused = await browser('POST', '/api/v1/downloads', { sha256: sha256(big), outputDir: tmpdir() });
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toMatch(/^Not signed in to /);
+    const wrong = await browser('POST', '/api/v1/account/sign-in', { username: 'bob', password: 'not-bobs-password' });
+    expect(wrong.status).toBe(403);
+    expect((await browser('POST', '/api/v1/account/sign-in', { username: 'bob', password: 'bob-password' })).body).toMatchObject({ signedIn: true, username: 'bob' });
+    await eventually(async () => expect((await browser('GET', '/api/v1/account')).body.connected).toBe(true), 20_000, 200);
+    expect((await bob.run(['whoami'])).stdout).toMatch(/bob/);
   });
 
   it('serves no web UI with --no-ui, and hands out no login link there', async () => {
