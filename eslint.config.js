@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'apps/server/src/generated/', 'apps/admin/dist/', 'coverage/', 'scratch/', '.data/'] },
+  { ignores: ['dist/', 'node_modules/', 'apps/server/src/generated/', 'apps/admin/dist/', 'apps/peer-ui/dist/', 'coverage/', 'scratch/', '.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,8 +25,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // The admin panel runs in browsers (React): browser globals, and the rules of hooks.
-    files: ['apps/admin/src/**/*.{ts,tsx}'],
+    // The admin panel and the peer's web UI run in browsers (React): browser globals, and the rules of hooks.
+    files: ['apps/admin/src/**/*.{ts,tsx}', 'apps/peer-ui/src/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],
     languageOptions: { globals: globals.browser },
   },

@@ -32,7 +32,7 @@ export default {
     '<rootDir>/test/**/*.spec.ts',
     '<rootDir>/bench/**/*.spec.ts',
   ],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/apps/admin/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/apps/admin/', '<rootDir>/apps/peer-ui/'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   maxWorkers: 2,

@@ -1,4 +1,4 @@
-import { DAEMON_API_PREFIX, type DaemonStatus, type DownloadView, type ErrorBody } from '#contracts';
+import { DAEMON_API_PREFIX, type DaemonStatus, type DownloadView, type ErrorBody, type LoginLink } from '#contracts';
 import { type DaemonFile, runningDaemon } from '../daemon/daemon-file.js';
 import { isFinished } from '../daemon/downloads.js';
 import type { CliContext } from './context.js';
@@ -30,6 +30,11 @@ export class DaemonClient {
       if (error instanceof DaemonApiError && error.status === 409 && error.download) return { download: error.download, alreadyRunning: true };
       throw error;
     }
+  }
+
+  /** A one-time link that signs a browser in to the web UI (`peerdex ui`). */
+  loginLink(): Promise<LoginLink> {
+    return this.request<LoginLink>('POST', '/ui/login-link');
   }
 
   cancel(id: string): Promise<DownloadView> {

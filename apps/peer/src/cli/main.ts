@@ -8,6 +8,7 @@ import { linkCommands } from './commands/links.js';
 import { searchCommands } from './commands/search.js';
 import { shareCommands } from './commands/shares.js';
 import { statusCommand } from './commands/status.js';
+import { uiCommand } from './commands/ui.js';
 import { upCommand } from './commands/up.js';
 import { createContext, DEFAULT_SERVER } from './context.js';
 import { ApiError } from './directory-client.js';
@@ -41,6 +42,7 @@ export function buildProgram(options: { version?: string } = {}): Command {
   downloadCommands(program, run);
   linkCommands(program, run);
   statusCommand(program, run);
+  uiCommand(program, run);
   return program;
 }
 

@@ -7,6 +7,11 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 export interface PeerConfig {
   /** absolute paths of the shared folders */
   shares: string[];
+  /** settings edited in the web UI (see daemon/peer-settings.ts for their defaults) */
+  downloadDir?: string;
+  uploadSlots?: number;
+  uploadBytesPerSecond?: number | null;
+  seeding?: boolean;
 }
 
 export interface Credentials {

@@ -1,55 +1,75 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DAEMON_API_PREFIX, type DaemonStatus, type DownloadView, type ErrorBody, StartDownloadSchema, describeIssues, formatIssues } from '#contracts';
-import { DownloadConflictError, DownloadFinishedError, type Downloads } from './downloads.js';
-import { outputFolderProblem } from './output-folder.js';
+import { DAEMON_API_PREFIX, type ErrorBody } from '#contracts';
+import { type ControlHandlers, ControlError, type Route, controlRoutes, type EventSink } from './control-routes.js';
+import type { UiAccess } from './ui-access.js';
+import type { UiAssets } from './ui-assets.js';
 
-export interface ControlHandlers {
-  status(): DaemonStatus;
-  downloads: Downloads;
-  /** why a download cannot start right now (not connected), or undefined */
-  cannotDownload(): string | undefined;
-}
+export type { ControlHandlers } from './control-routes.js';
 
 /** Host names a page on this machine reaches the API by; anything else is a rebinding attempt. */
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const KEEPALIVE_MS = 15_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** The UI's own page: its scripts and styles from here only, no framing by other sites. */
+const UI_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+const SIGN_IN_PAGE = `<!doctype html><meta charset="utf-8"><title>Peerdex</title>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>Peerdex</h1><p>This browser is not signed in to your peer, or its login link was used already or expired.</p>
+<p>Run <code>peerdex ui</code> in a terminal: it opens a fresh one-time link here.</p></body>`;
+
+export interface ControlServerOptions {
+  access: UiAccess;
+  /** the built web UI; absent with `--no-ui` (the API alone still serves the command) */
+  ui?: UiAssets;
+  /** port to listen on: the UI's fixed port, or 0 for any free one */
+  port: number;
+}
 
 /**
- * The daemon's local API (docs/client.md): the one interface the `peerdex` command and local web
- * clients use. Loopback only; every request carries the secret written (mode 0600) to daemon.json,
- * and a Host header naming the loopback address, so neither other users of the machine nor web
- * pages (DNS rebinding) can drive it. No CORS headers are ever sent.
- *
- *   GET  /api/v1/status                    DaemonStatus
- *   GET  /api/v1/downloads                 {downloads: DownloadView[]}
- *   POST /api/v1/downloads {sha256, outputDir}  201 DownloadView; 409 {…, download} when already running
- *   GET  /api/v1/downloads/:id             DownloadView
- *   POST /api/v1/downloads/:id/cancel      DownloadView (cancelled); 409 when it had already ended
- *   GET  /api/v1/events[?download=:id]     text/event-stream: snapshot, then download changes
+ * The daemon's local API and web UI (docs/client.md): the one interface the `peerdex` command
+ * and the browser use. Loopback only; every API request carries the command's bearer token or the
+ * UI's cookie (see UiAccess), and a Host header naming the loopback address and this port, so
+ * neither other users of the machine nor web pages (DNS rebinding, cross-site requests) can drive
+ * it. No CORS headers are ever sent.
  */
 export class ControlServer {
-  readonly token = randomBytes(24).toString('base64url');
   private readonly server: Server;
+  private readonly routes: Route[];
   private port = 0;
 
-  constructor(private readonly handlers: ControlHandlers) {
+  constructor(
+    handlers: ControlHandlers,
+    private readonly options: ControlServerOptions,
+  ) {
+    this.routes = controlRoutes(handlers);
     this.server = createServer((request, response) => {
-      this.route(request, response).catch((error: Error) => {
+      this.handle(request, response).catch((error: Error) => {
         if (!response.headersSent) sendError(response, 500, error.message);
         else response.end();
       });
     });
   }
 
+  get token(): string {
+    return this.options.access.token;
+  }
+
+  /** Resolves with the base URL; rejects as `listen` does (EADDRINUSE…). */
   listen(): Promise<string> {
-    return new Promise((resolve) =>
-      this.server.listen(0, '127.0.0.1', () => {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
         this.port = (this.server.address() as AddressInfo).port;
         resolve(`http://127.0.0.1:${this.port}`);
-      }),
-    );
+      });
+    });
   }
 
   close(): Promise<void> {
@@ -59,57 +79,62 @@ export class ControlServer {
     });
   }
 
-  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!this.loopbackHost(request)) return sendError(response, 403, 'the Host header must name this machine\u2019s loopback address');
-    if (!this.authorised(request)) return sendError(response, 401, 'missing or wrong token (it is in daemon.json)');
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!this.loopbackHost(request)) return sendError(response, 403, 'the Host header must name this machine\u2019s loopback address and this port');
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = url.pathname.startsWith(`${DAEMON_API_PREFIX}/`) ? url.pathname.slice(DAEMON_API_PREFIX.length) : '';
-    const { downloads } = this.handlers;
-    const download = /^\/downloads\/([^/]+)(\/cancel)?$/.exec(path);
-
-    if (request.method === 'GET' && path === '/status') return sendJson(response, 200, this.handlers.status());
-    if (request.method === 'GET' && path === '/downloads') return sendJson(response, 200, { downloads: downloads.list() });
-    if (request.method === 'POST' && path === '/downloads') return this.start(request, response);
-    if (request.method === 'GET' && download && !download[2]) {
-      const found = downloads.get(download[1]!);
-      return found ? sendJson(response, 200, found) : sendError(response, 404, 'no such download');
+    const { access, ui } = this.options;
+    if (!url.pathname.startsWith(`${DAEMON_API_PREFIX}/`)) {
+      if (!ui) return sendError(response, 404, 'the web UI is off (`peerdex up --no-ui`)');
+      if (!SAFE_METHODS.has(request.method ?? '')) return sendError(response, 405, 'only GET here');
+      if (url.pathname === '/login') return this.login(url, response);
+      const file = ui.find(url.pathname);
+      if (!file) return sendError(response, 404, 'no such file');
+      const isPage = file.contentType.startsWith('text/html');
+      if (isPage && !access.hasCookie(request, this.port)) {
+        return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...UI_HEADERS }).end(SIGN_IN_PAGE);
+      }
+      response.writeHead(200, {
+        'content-type': file.contentType,
+        'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
+        ...UI_HEADERS,
+      });
+      return void response.end(request.method === 'HEAD' ? undefined : file.body);
     }
-    if (request.method === 'POST' && download?.[2]) {
+    const byToken = access.hasToken(request);
+    if (!byToken && !access.hasCookie(request, this.port)) return sendError(response, 401, 'sign in first: run `peerdex ui` (the command uses the token in daemon.json)');
+    // A cookie rides along on requests other sites make; a page of ours always names its origin.
+    if (!byToken && !SAFE_METHODS.has(request.method ?? '') && request.headers.origin !== `http://${request.headers.host}`) {
+      return sendError(response, 403, 'cross-origin requests are refused');
+    }
+    return this.route(request, response, url);
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname.slice(DAEMON_API_PREFIX.length);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.path.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== request.method) continue;
+      if (route.tokenOnly && !this.options.access.hasToken(request)) return sendError(response, 403, 'only the `peerdex` command may do this');
+      if (route.events) return this.events(response, route.events, url);
       try {
-        const cancelled = await downloads.cancel(download[1]!);
-        return cancelled ? sendJson(response, 200, cancelled) : sendError(response, 404, 'no such download');
+        const body = route.method === 'GET' ? undefined : await readJson(request);
+        const { status, body: answer } = await route.handle({ params: match.slice(1), query: url.searchParams, body, origin: `http://127.0.0.1:${this.port}` });
+        return sendJson(response, status, answer);
       } catch (error) {
-        if (error instanceof DownloadFinishedError) return sendError(response, 409, error.message, { download: error.download });
+        if (error instanceof ControlError) return sendError(response, error.status, error.message, error.extra);
         throw error;
       }
     }
-    if (request.method === 'GET' && path === '/events') return this.events(response, url.searchParams.get('download'));
-    sendError(response, 404, `no route ${request.method} ${url.pathname}`);
-  }
-
-  private async start(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const parsed = StartDownloadSchema.safeParse(await readJson(request));
-    if (!parsed.success) return sendError(response, 400, formatIssues(describeIssues(parsed.error)));
-    const { sha256, outputDir } = parsed.data;
-    const problem = await outputFolderProblem(outputDir);
-    if (problem) return sendError(response, 400, `outputDir: ${outputDir} ${problem}`);
-    const unavailable = this.handlers.cannotDownload();
-    if (unavailable) return sendError(response, 503, unavailable);
-    try {
-      sendJson(response, 201, this.handlers.downloads.start(sha256, outputDir));
-    } catch (error) {
-      if (error instanceof DownloadConflictError) return sendError(response, 409, error.message, { download: error.download });
-      throw error;
-    }
+    sendError(response, pathMatched ? 405 : 404, `no route ${request.method} ${url.pathname}`);
   }
 
   /** Server-sent events: the current state first, then every change, until the client goes away. */
-  private events(response: ServerResponse, only: string | null): void {
+  private events(response: ServerResponse, open: (sink: EventSink, query: URLSearchParams) => () => void, url: URL): void {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    const wanted = (download: DownloadView) => only === null || download.id === only;
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('snapshot', { downloads: this.handlers.downloads.list().filter(wanted) });
-    const unsubscribe = this.handlers.downloads.subscribe((download) => wanted(download) && send('download', download));
+    const unsubscribe = open((event, data) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), url.searchParams);
     const keepalive = setInterval(() => response.write(': keep-alive\n\n'), KEEPALIVE_MS);
     response.once('close', () => {
       clearInterval(keepalive);
@@ -117,21 +142,24 @@ export class ControlServer {
     });
   }
 
+  /** The one-time link from `peerdex ui`: spends the code, sets the cookie, goes to the UI. */
+  private login(url: URL, response: ServerResponse): void {
+    if (!this.options.access.spendLoginCode(url.searchParams.get('code'))) {
+      return void response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...UI_HEADERS }).end(SIGN_IN_PAGE);
+    }
+    response.writeHead(303, { location: '/', 'set-cookie': this.options.access.cookie(this.port), 'cache-control': 'no-store', ...UI_HEADERS }).end();
+  }
+
   private loopbackHost(request: IncomingMessage): boolean {
     const host = request.headers.host ?? '';
     const separator = host.lastIndexOf(':');
     return separator > 0 && LOOPBACK_NAMES.has(host.slice(0, separator).toLowerCase()) && host.slice(separator + 1) === String(this.port);
   }
-
-  private authorised(request: IncomingMessage): boolean {
-    const presented = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    const expected = Buffer.from(this.token);
-    return presented.length === expected.length && timingSafeEqual(presented, expected);
-  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
 function sendError(response: ServerResponse, statusCode: number, message: string, extra: Record<string, unknown> = {}): void {
@@ -143,11 +171,12 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   let text = '';
   for await (const chunk of request) {
     text += chunk;
-    if (text.length > 64 * 1024) throw new Error('request too large');
+    if (text.length > 64 * 1024) throw new ControlError(413, 'request too large');
   }
+  if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    throw new ControlError(400, 'the body is not valid JSON');
   }
 }

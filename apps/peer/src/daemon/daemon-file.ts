@@ -6,6 +6,8 @@ export interface DaemonFile {
   server: string;
   controlUrl: string;
   controlToken: string;
+  /** the web UI (same server as controlUrl), or null with `--no-ui` */
+  uiUrl?: string | null;
   startedAt: string;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { DownloadResult, DownloadView, TransferGrant, TransferSource } from '#contracts';
+import { type DownloadResult, type DownloadView, pieceCounts, type TransferGrant, type TransferSource } from '#contracts';
 import { describeReason } from '../cli/messages.js';
 import type { DownloadProgress } from '../transfer/download-request.js';
 import { placeDownload } from '../transfer/part-file.js';
@@ -25,9 +25,25 @@ export class DownloadFinishedError extends Error {
   }
 }
 
+/** Resume or retry of a download that is running, or that completed. */
+export class DownloadNotRestartableError extends Error {
+  constructor(readonly download: DownloadView) {
+    super(download.state === 'completed' ? 'this download has completed' : 'this download is running');
+  }
+}
+
+/** Pause of a download that is not running. */
+export class DownloadNotRunningError extends Error {
+  constructor(readonly download: DownloadView) {
+    super(`this download is not running (it is ${download.state})`);
+  }
+}
+
 interface Entry {
   view: DownloadView;
   controller: AbortController;
+  /** aborted to pause, not to cancel: it ends as `paused`, ready to resume */
+  pausing: boolean;
   sources: TransferSource[];
   ended: Promise<void>;
 }
@@ -67,7 +83,6 @@ export class Downloads {
   start(sha256: string, outputDir: string): DownloadView {
     const running = this.list().find((download) => !isFinished(download) && download.sha256 === sha256 && download.outputDir === outputDir);
     if (running) throw new DownloadConflictError(running);
-    const controller = new AbortController();
     const view: DownloadView = {
       id: randomUUID(),
       sha256,
@@ -80,6 +95,8 @@ export class Downloads {
       sources: [],
       activeSources: 0,
       mode: null,
+      piecesDone: 0,
+      piecesTotal: 0,
       path: null,
       partPath: null,
       reason: null,
@@ -87,7 +104,45 @@ export class Downloads {
       finishedAt: null,
       result: null,
     };
-    const entry: Entry = { view, controller, sources: [], ended: Promise.resolve() };
+    const entry: Entry = { view, controller: new AbortController(), pausing: false, sources: [], ended: Promise.resolve() };
+    this.entries.set(view.id, entry);
+    this.launch(entry);
+    this.forgetOldest();
+    return entry.view;
+  }
+
+  /** Stops a running download, keeping what it verified, until `resume`. */
+  async pause(id: string): Promise<DownloadView | undefined> {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    if (entry.view.state !== 'starting' && entry.view.state !== 'downloading') throw new DownloadNotRunningError(entry.view);
+    entry.pausing = true;
+    entry.controller.abort();
+    await entry.ended;
+    return entry.view;
+  }
+
+  /**
+   * Runs a paused, failed or cancelled download again, under the same id: it resumes from the
+   * pieces its `.part` kept. Another download of the same file into the same folder is a conflict.
+   */
+  resume(id: string): DownloadView | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const { state, sha256, outputDir } = entry.view;
+    if (state !== 'paused' && state !== 'failed' && state !== 'cancelled') throw new DownloadNotRestartableError(entry.view);
+    const other = this.list().find((download) => download.id !== id && !isFinished(download) && download.sha256 === sha256 && download.outputDir === outputDir);
+    if (other) throw new DownloadConflictError(other);
+    entry.view = { ...entry.view, state: 'starting', reason: null, finishedAt: null, result: null, path: null, partPath: null };
+    entry.controller = new AbortController();
+    entry.pausing = false;
+    this.launch(entry);
+    return entry.view;
+  }
+
+  private launch(entry: Entry): void {
+    const { controller } = entry;
+    const { sha256, outputDir } = entry.view;
     entry.ended = this.run(sha256, outputDir, {
       signal: controller.signal,
       onGrant: (grant) => this.update(entry, granted(grant), grant.sources),
@@ -95,12 +150,9 @@ export class Downloads {
         this.update(entry, { bytesDone: progress.bytesDone, bytesTotal: progress.bytesTotal, bytesPerSecond: progress.bytesPerSecond, activeSources: progress.activeSources }),
     }).then(
       (result) => this.finish(entry, result),
-      (error: unknown) => this.end(entry, { state: controller.signal.aborted ? 'cancelled' : 'failed', reason: this.explain(error, sha256) }),
+      (error: unknown) => this.end(entry, { state: controller.signal.aborted ? this.stoppedState(entry) : 'failed', reason: this.explain(error, sha256) }),
     );
-    this.entries.set(view.id, entry);
-    this.forgetOldest();
     this.emit(entry);
-    return view;
   }
 
   /** Stops a download in progress; what it verified stays in its `.part` for the next one to resume. */
@@ -108,6 +160,11 @@ export class Downloads {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     if (isFinished(entry.view)) throw new DownloadFinishedError(entry.view);
+    if (entry.view.state === 'paused') {
+      this.end(entry, { state: 'cancelled', reason: 'cancelled' });
+      return entry.view;
+    }
+    entry.pausing = false;
     entry.controller.abort();
     await entry.ended;
     return entry.view;
@@ -115,7 +172,7 @@ export class Downloads {
 
   /** The daemon is stopping: cancel everything and wait until each has saved what it verified. */
   async cancelAll(): Promise<void> {
-    const running = [...this.entries.values()].filter((entry) => !isFinished(entry.view));
+    const running = [...this.entries.values()].filter((entry) => entry.view.state === 'starting' || entry.view.state === 'downloading');
     for (const entry of running) entry.controller.abort();
     await Promise.all(running.map((entry) => entry.ended));
   }
@@ -127,27 +184,35 @@ export class Downloads {
   }
 
   private async finish(entry: Entry, outcome: FetchResult): Promise<void> {
-    const cancelled = !outcome.ok && entry.controller.signal.aborted;
+    const stopped = !outcome.ok && entry.controller.signal.aborted ? this.stoppedState(entry) : undefined;
     const result: DownloadResult = { ...outcome };
     const partPath = outcome.ok ? null : await unfinishedPart(entry.view.outputDir, outcome);
     this.end(entry, {
-      state: outcome.ok ? 'completed' : cancelled ? 'cancelled' : 'failed',
+      state: outcome.ok ? 'completed' : (stopped ?? 'failed'),
       ...(outcome.ok ? { bytesDone: outcome.size, bytesTotal: outcome.size } : {}),
       path: outcome.path,
       partPath,
-      reason: outcome.ok ? null : cancelled ? 'cancelled' : describeReason(outcome.reason ?? 'unknown reason', entry.sources),
+      reason: outcome.ok ? null : (stopped ?? describeReason(outcome.reason ?? 'unknown reason', entry.sources)),
       result,
     });
   }
 
-  private end(entry: Entry, change: Partial<DownloadView>): void {
-    this.update(entry, { ...change, bytesPerSecond: 0, activeSources: 0, finishedAt: new Date().toISOString() });
+  private stoppedState(entry: Entry): 'paused' | 'cancelled' {
+    return entry.pausing ? 'paused' : 'cancelled';
   }
 
-  private update(entry: Entry, change: Partial<DownloadView>, sources?: TransferSource[]): void {
-    if (isFinished(entry.view)) return; // a late progress report after the end
+  /** The run is over: ended for good, or paused (no finishedAt: it is not finished). */
+  private end(entry: Entry, change: Partial<DownloadView>): void {
+    this.update(entry, { ...change, bytesPerSecond: 0, activeSources: 0, finishedAt: change.state === 'paused' ? null : new Date().toISOString() }, undefined, true);
+  }
+
+  private update(entry: Entry, change: Partial<DownloadView>, sources?: TransferSource[], ending = false): void {
+    // a late progress report after the end (or after a pause)
+    if (isFinished(entry.view) || (entry.view.state === 'paused' && !ending)) return;
     if (sources) entry.sources = sources;
-    entry.view = { ...entry.view, ...change };
+    const view = { ...entry.view, ...change };
+    const pieces = pieceCounts(view);
+    entry.view = { ...view, piecesDone: pieces.done, piecesTotal: pieces.total };
     this.emit(entry);
   }
 

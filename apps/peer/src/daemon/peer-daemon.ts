@@ -1,15 +1,36 @@
 import { watch, type FSWatcher } from 'chokidar';
+import { EventEmitter } from 'node:events';
 import { basename, join } from 'node:path';
-import { countOf, type DaemonStatus, type FileEntry, formatBytes, type PeerReady, type TransferPush } from '#contracts';
+import {
+  type AccountView,
+  countOf,
+  type DaemonStatus,
+  type FileEntry,
+  formatBytes,
+  type PeerReady,
+  type SettingsPatch,
+  type SettingsView,
+  type SharesView,
+  type TransferPush,
+  type UploadsView,
+} from '#contracts';
 import type { CliContext } from '../cli/context.js';
 import { CliError } from '../cli/errors.js';
 import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
 import { PeerServer } from '../http/peer-server.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
+import { toCredentials } from '../cli/directory-client.js';
 import { effectiveFolders } from '../shares/share-folders.js';
+import type { SkippedFile } from '../shares/scan-folders.js';
 import { ShareLibrary } from '../shares/share-library.js';
 import { ControlServer } from './control-server.js';
+import type { EventSink } from './control-routes.js';
+import { readSettings, updateSettings } from './peer-settings.js';
+import { addShare, removeShare, sharesView } from './share-status.js';
+import { UiAccess } from './ui-access.js';
+import { UiAssets } from './ui-assets.js';
+import { UploadActivity } from './upload-activity.js';
 import { Downloads } from './downloads.js';
 import { DAEMON_FILE, type DaemonFile } from './daemon-file.js';
 import { type Broker, fetchFile } from './fetch-file.js';
@@ -23,8 +44,17 @@ export interface DaemonOptions {
   publicUrl?: string;
   uploadSlots: number;
   uploadBytesPerSecond?: number;
+  /** the web UI's port (0: any free one); undefined: no web UI (`--no-ui`) */
+  uiPort?: number;
+  /** true when --ui-port was given: a busy port is an error instead of a reason to take another */
+  uiPortChosen?: boolean;
   log: (line: string) => void;
 }
+
+/** The web UI's port unless `--ui-port` says otherwise. */
+export const DEFAULT_UI_PORT = 6680;
+/** Upload and hashing changes reach the event stream at most this often. */
+const ACTIVITY_EVENT_MS = 250;
 
 /** Changes on disk are gathered for this long before one rescan and one share:delta. */
 const SETTLE_MS = 1_000;
@@ -56,6 +86,13 @@ export class PeerDaemon {
   private publishing: Promise<void> | undefined;
   private publishAgain = false;
   private publishRetry: NodeJS.Timeout | undefined;
+  private readonly uploadActivity = new UploadActivity();
+  /** uploads, shares and account changes, for the local API's event stream */
+  private readonly changes = new EventEmitter();
+  private hashing: SharesView['hashing'] = null;
+  private skipped: SkippedFile[] = [];
+  private username: string | null = null;
+  private activityTimer: NodeJS.Timeout | undefined;
   private stopped: (reason: { code: number; message: string }) => void = () => undefined;
   readonly finished: Promise<{ code: number; message: string }>;
 
@@ -68,11 +105,22 @@ export class PeerDaemon {
 
   async start(): Promise<void> {
     const { client, home } = this.context;
-    const credentials = await client.freshCredentials();
+    // Signed out, the peer waits for a sign-in in the web UI; without the web UI nothing could sign
+    // in later, so the command says what to do instead. A saved login is checked (refreshed) now,
+    // so that a ban or a revoked login stops the start with its reason.
+    const saved = await home.credentials(this.context.server);
+    const credentials = saved || this.options.uiPort === undefined ? await client.freshCredentials() : undefined;
     this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
     this.refusals = new Refusals(home.stateDir);
-    this.library = await ShareLibrary.open({ folders: this.shares, stateDir: home.stateDir });
+    this.library = await ShareLibrary.open({
+      folders: this.shares,
+      stateDir: home.stateDir,
+      onProgress: (progress) => {
+        this.hashing = progress;
+        this.activityChanged();
+      },
+    });
     await this.scan();
 
     let keys: Awaited<ReturnType<typeof client.ticketKeys>> | undefined;
@@ -84,14 +132,106 @@ export class PeerDaemon {
       uploadSlots: this.options.uploadSlots,
       uploadBytesPerSecond: this.options.uploadBytesPerSecond,
       onStaleFile: () => this.scheduleRescan(),
+      onUpload: (record) => {
+        this.uploadActivity.record(record);
+        this.activityChanged();
+      },
       log: this.options.log,
     });
     this.endpoint = await this.server.listen(this.options.port, this.options.host).catch((error: NodeJS.ErrnoException) => {
       throw new CliError(listenProblem(error, this.options.port, this.options.host));
     });
-    const port = Number(new URL(this.endpoint).port);
     this.options.log(`Serving shared files on ${this.endpoint}`);
 
+    this.downloads = new Downloads(
+      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log }),
+      (error, sha256) => this.explainFailure(error, sha256),
+    );
+    const controlUrl = await this.startControl();
+    this.uiUrl = this.uiEnabled ? controlUrl : null;
+    const daemonFile: DaemonFile = {
+      pid: process.pid,
+      server: this.context.server,
+      controlUrl,
+      controlToken: this.control.token,
+      uiUrl: this.uiUrl,
+      startedAt: new Date().toISOString(),
+    };
+    await home.write(DAEMON_FILE, daemonFile);
+    await this.watchShares();
+    if (credentials) this.connect(credentials.username);
+    else this.options.log(`Not signed in to ${this.context.server}: sign in on the web UI's Account page (\`peerdex ui\`) or with \`peerdex login <username>\``);
+  }
+
+  private uiEnabled = false;
+  private uiUrl: string | null = null;
+
+  /** The local API, with the web UI on its port unless `--no-ui`. */
+  private async startControl(): Promise<string> {
+    const { uiPort } = this.options;
+    const ui = uiPort === undefined ? undefined : await UiAssets.load();
+    if (uiPort !== undefined && !ui) this.options.log('The web UI is not built (run `npm run build` in the Peerdex repository); the local API runs without it');
+    this.uiEnabled = ui !== undefined;
+    const access = await UiAccess.open(this.context.home);
+    const create = (port: number) => new ControlServer(this.controlHandlers(access), { access, ui, port });
+    this.control = create(ui ? uiPort! : 0);
+    try {
+      const url = await this.control.listen();
+      if (ui) this.options.log(`Web UI on ${url}: open it with \`peerdex ui\``);
+      return url;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!ui || this.options.uiPortChosen || code !== 'EADDRINUSE') {
+        throw new CliError(code === 'EADDRINUSE' ? `the web UI's port ${uiPort} is already in use: choose another with --ui-port, or --no-ui` : `cannot serve the web UI: ${(error as Error).message}`);
+      }
+      this.control = create(0);
+      const url = await this.control.listen();
+      this.options.log(`Port ${uiPort} is taken (another \`peerdex up\`?); web UI on ${url}: open it with \`peerdex ui\``);
+      return url;
+    }
+  }
+
+  private controlHandlers(access: UiAccess): ConstructorParameters<typeof ControlServer>[0] {
+    const home = this.context.home;
+    return {
+      status: () => this.status(),
+      downloads: this.downloads,
+      cannotDownload: () =>
+        this.username === null ? `Not signed in to ${this.context.server}: sign in first` : this.ready ? undefined : `Not connected to ${this.context.server} right now; try again in a moment`,
+      uploads: () => this.uploadsView(),
+      shares: {
+        view: () => this.sharesView(),
+        add: async (path) => {
+          await addShare(home, path);
+          await this.sharesSaved();
+          return this.sharesView();
+        },
+        remove: async (path) => {
+          await removeShare(home, path);
+          await this.sharesSaved();
+          return this.sharesView();
+        },
+      },
+      settings: { view: () => this.settingsView(), update: (patch) => this.updateSettings(patch) },
+      account: { view: () => this.accountView(), signIn: (username, password) => this.signIn(username, password), signOut: () => this.signOut() },
+      directory: this.context.client,
+      subscribe: (listener: EventSink) => {
+        this.changes.on('event', listener);
+        return () => this.changes.off('event', listener);
+      },
+      loginLink: (origin) => {
+        if (!this.uiEnabled) return undefined;
+        const { code, expiresAt } = access.newLoginCode();
+        return { url: `${origin}/login?code=${code}`, expiresAt: expiresAt.toISOString() };
+      },
+    };
+  }
+
+  /** Opens the session with the directory as `username` (whose credentials are saved). */
+  private connect(username: string): void {
+    const { client } = this.context;
+    this.username = username;
+    const port = Number(new URL(this.endpoint).port);
     this.connection = new PeerConnection(
       this.context.server,
       client,
@@ -99,38 +239,88 @@ export class PeerDaemon {
       {
         ready: (ready) => void this.onReady(ready),
         push: (push) => void this.onPush(push),
-        ended: (reason) => void this.stop(1, `The server ended this session: ${describeBan(reason, credentials.username) ?? reason}`),
-        refused: (message) => void this.stop(1, `The server refused the connection: ${describeBan(message, credentials.username) ?? message}`),
+        ended: (reason) => void this.stop(1, `The server ended this session: ${describeBan(reason, username) ?? reason}`),
+        refused: (message) => void this.stop(1, `The server refused the connection: ${describeBan(message, username) ?? message}`),
         disconnected: (reason) => {
           this.ready = undefined;
+          this.accountChanged();
           this.options.log(`Disconnected from ${this.context.server} (${reason}); reconnecting`);
         },
         log: this.options.log,
       },
     );
+    this.accountChanged();
+  }
 
-    this.downloads = new Downloads(
-      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log }),
-      (error, sha256) => this.explainFailure(error, sha256),
-    );
-    this.control = new ControlServer({
-      status: () => this.status(credentials.username),
-      downloads: this.downloads,
-      cannotDownload: () => (this.ready ? undefined : `Not connected to ${this.context.server} right now; try again in a moment`),
-    });
-    const daemonFile: DaemonFile = {
-      pid: process.pid,
-      server: this.context.server,
-      controlUrl: await this.control.listen(),
-      controlToken: this.control.token,
-      startedAt: new Date().toISOString(),
+  private async signIn(username: string, password: string): Promise<AccountView> {
+    const auth = await this.context.client.login(username, password);
+    if (this.username !== null) await this.disconnect();
+    await this.context.home.saveCredentials(this.context.server, toCredentials(auth));
+    this.options.log(`Signed in as ${auth.user.username} from the web UI`);
+    this.connect(auth.user.username);
+    return this.accountView();
+  }
+
+  /** Ends the session here and on the server; the peer keeps running, signed out, until a sign-in. */
+  private async signOut(): Promise<AccountView> {
+    const credentials = await this.context.home.credentials(this.context.server);
+    await this.disconnect();
+    if (credentials) await this.context.client.logout(credentials).catch(() => undefined);
+    await this.context.home.saveCredentials(this.context.server, undefined);
+    this.options.log('Signed out from the web UI; sharing stops until someone signs in');
+    this.accountChanged();
+    return this.accountView();
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.downloads.cancelAll();
+    this.connection?.close();
+    this.ready = undefined;
+    this.username = null;
+  }
+
+  private accountView(): AccountView {
+    return { server: this.context.server, signedIn: this.username !== null, username: this.username, connected: this.ready !== undefined };
+  }
+
+  private uploadsView(): UploadsView {
+    return { uploads: this.uploadActivity.list(), slots: { inUse: this.server.slots.inUse, capacity: this.server.slots.capacity } };
+  }
+
+  private sharesView(): SharesView {
+    return sharesView({ folders: this.shares, published: this.published, refusals: this.refusals, skipped: this.skipped, hashing: this.hashing, catalogue: this.library.catalogue });
+  }
+
+  private async settingsView(): Promise<SettingsView> {
+    return {
+      settings: await readSettings(this.context.home),
+      inForce: { uploadSlots: this.server.slots.capacity, uploadBytesPerSecond: this.server.rateLimiter?.bytesPerSecond ?? null },
     };
-    await home.write(DAEMON_FILE, daemonFile);
-    await this.watchShares();
+  }
+
+  private async updateSettings(patch: SettingsPatch): Promise<SettingsView> {
+    await updateSettings(this.context.home, patch);
+    return this.settingsView();
+  }
+
+  private accountChanged(): void {
+    this.changes.emit('event', 'account', this.accountView());
+  }
+
+  /** Uploads and hashing progress change many times a second: send the latest a few times a second. */
+  private activityChanged(): void {
+    if (this.activityTimer) return;
+    this.activityTimer = setTimeout(() => {
+      this.activityTimer = undefined;
+      // The first scan runs before the peer endpoint (and its slots) exists.
+      if (this.server) this.changes.emit('event', 'uploads', this.uploadsView());
+      this.changes.emit('event', 'shares', this.sharesView());
+    }, ACTIVITY_EVENT_MS);
   }
 
   async stop(code = 0, message = 'Stopped'): Promise<void> {
     clearTimeout(this.rescanTimer);
+    clearTimeout(this.activityTimer);
     clearTimeout(this.publishRetry);
     await this.downloads?.cancelAll(); // each saves what it verified, for the next run to resume
     this.connection?.close();
@@ -143,6 +333,7 @@ export class PeerDaemon {
 
   private async onReady(ready: PeerReady): Promise<void> {
     this.ready = ready;
+    this.accountChanged();
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
@@ -226,16 +417,17 @@ export class PeerDaemon {
     return error instanceof Error ? error.message : String(error);
   }
 
-  private status(username: string): DaemonStatus {
+  private status(): DaemonStatus {
     const served = this.published.filter((entry) => !this.refusals.has(entry.path));
     return {
       server: this.context.server,
-      username,
+      username: this.username ?? '',
       connected: this.ready !== undefined,
       sessionId: this.ready?.sessionId ?? null,
       address: this.ready?.address ?? null,
       firewalled: this.ready?.firewalled ?? null,
       endpoint: this.endpoint,
+      uiUrl: this.uiUrl,
       shares: this.shares,
       files: served.length,
       bytes: served.reduce((sum, entry) => sum + entry.size, 0),
@@ -249,10 +441,17 @@ export class PeerDaemon {
   private async scan(): Promise<void> {
     const report = await this.library.scan();
     this.published = report.entries;
+    this.scanned(report.skipped);
     this.options.log(
       `Sharing ${countOf(report.entries.length, 'file')} (${report.hashed} hashed, ${report.fromCache} unchanged)` +
         (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
     );
+  }
+
+  private scanned(skipped: SkippedFile[]): void {
+    this.skipped = skipped;
+    this.hashing = null;
+    this.activityChanged();
   }
 
   /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
@@ -267,6 +466,12 @@ export class PeerDaemon {
       else this.scheduleRescan();
     });
     this.watcher.on('error', (error) => this.options.log(`Watching the shared folders failed: ${(error as Error).message}`));
+  }
+
+  /** The shared folders were changed here: take them in now rather than when the watcher sees the file. */
+  private sharesSaved(): Promise<void> {
+    this.reloading = this.reloading.then(() => this.reloadShares());
+    return this.reloading;
   }
 
   private async reloadShares(): Promise<void> {
@@ -293,6 +498,7 @@ export class PeerDaemon {
     const before = this.published;
     const report = await this.library.scan();
     this.published = report.entries;
+    this.scanned(report.skipped);
     const { added, removed } = listDelta(before, this.published);
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);

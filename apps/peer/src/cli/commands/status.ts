@@ -33,9 +33,12 @@ export function statusCommand(program: Command, run: Run): void {
 function peerLines(status: DaemonStatus): string[] {
   const reach = status.connected ? (status.firewalled ? 'firewalled (files reach others by push)' : `reachable at ${status.address}`) : 'reconnecting';
   const lines = [
-    `Peer:     ${status.connected ? `connected, session ${status.sessionId}` : 'disconnected'}; ${reach}`,
+    status.username
+      ? `Peer:     ${status.connected ? `connected, session ${status.sessionId}` : 'disconnected'}; ${reach}`
+      : 'Peer:     running, not signed in: sign in with `peerdex login <username>` or on the web UI\u2019s Account page',
     `Serving:  ${countOf(status.files, 'file')} (${formatSize(status.bytes)}) on ${status.endpoint}; ${countOf(status.uploadsInProgress, 'upload')}, ${countOf(status.downloadsInProgress, 'download')} in progress`,
   ];
+  if (status.uiUrl) lines.push(`Web UI:   ${status.uiUrl} (\`peerdex ui\` opens it, signed in)`);
   if (status.refused.length) {
     const shown = status.refused.slice(0, 5).map((file) => `${file.path} (${file.reason})`).join(', ');
     lines.push(`Refused:  ${countOf(status.refused.length, 'file')} by the server: ${shown}${status.refused.length > 5 ? `, and ${status.refused.length - 5} more` : ''}`);
@@ -48,7 +51,7 @@ function peerLines(status: DaemonStatus): string[] {
 function downloadLine(download: DownloadView): string {
   if (download.state === 'starting') return `${download.sha256.slice(0, 12)}…  asking the server for sources → ${download.outputDir}`;
   const from = download.sources.length ? `, from ${download.sources.join(', ')}` : '';
-  return `${download.name}  ${describeProgress(download)}${from} → ${download.outputDir}`;
+  return `${download.name}  ${describeProgress(download)}${download.state === 'paused' ? ' (paused)' : ''}${from} → ${download.outputDir}`;
 }
 
 function endedLine(download: DownloadView): string {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runningDaemon } from '../../daemon/daemon-file.js';
-import { PeerDaemon } from '../../daemon/peer-daemon.js';
+import { DEFAULT_UI_PORT, PeerDaemon } from '../../daemon/peer-daemon.js';
+import { readSettings } from '../../daemon/peer-settings.js';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
@@ -10,8 +11,11 @@ interface UpOptions {
   port: string;
   host: string;
   publicUrl?: string;
-  slots: string;
+  slots?: string;
   maxUploadRate?: string;
+  uiPort?: string;
+  /** false with --no-ui */
+  ui: boolean;
 }
 
 export function upCommand(program: Command, run: Run): void {
@@ -21,12 +25,16 @@ export function upCommand(program: Command, run: Run): void {
     .option('--port <port>', 'port of this peer\u2019s HTTP endpoint (0: any free port)', '6699')
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--public-url <url>', 'the URL other peers reach this endpoint at, if not <your address>:<port>')
-    .option('--slots <n>', 'files served at once', '4')
-    .option('--max-upload-rate <size>', 'upload limit per second, e.g. 5MiB')
+    .option('--slots <n>', 'files served at once (default: the Settings page\u2019s, 4)')
+    .option('--max-upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: the Settings page\u2019s, none)')
+    .option('--ui-port <port>', `port of the local web UI on 127.0.0.1 (default ${DEFAULT_UI_PORT}, or any free one when that is taken)`)
+    .option('--no-ui', 'do not serve the web UI (the command\u2019s local API still runs)')
     .action(
       run(async (context: CliContext, options: UpOptions) => {
         const port = parseInteger(options.port, '--port', 0, 65535);
-        const uploadSlots = parseInteger(options.slots, '--slots', 1, 100);
+        const settings = await readSettings(context.home);
+        const uploadSlots = options.slots === undefined ? settings.uploadSlots : parseInteger(options.slots, '--slots', 1, 100);
+        const uiPort = options.uiPort === undefined ? DEFAULT_UI_PORT : parseInteger(options.uiPort, '--ui-port', 0, 65535);
         if (options.publicUrl && !/^https?:\/\/[^/]+\/?$/.test(options.publicUrl)) {
           throw new UsageError(`--public-url must be a base URL like http://203.0.113.9:6699 (got "${options.publicUrl}")`);
         }
@@ -37,7 +45,9 @@ export function upCommand(program: Command, run: Run): void {
           host: options.host,
           publicUrl: options.publicUrl?.replace(/\/$/, ''),
           uploadSlots,
-          uploadBytesPerSecond: options.maxUploadRate ? parseSize(options.maxUploadRate, '--max-upload-rate') : undefined,
+          uploadBytesPerSecond: options.maxUploadRate ? parseSize(options.maxUploadRate, '--max-upload-rate') : (settings.uploadBytesPerSecond ?? undefined),
+          uiPort: options.ui ? uiPort : undefined,
+          uiPortChosen: options.uiPort !== undefined,
           log,
         });
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void daemon.stop(0, 'Stopped'));
