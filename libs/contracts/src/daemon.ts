@@ -35,6 +35,8 @@ export interface DownloadResult {
   bytes: number;
   /** bytes an earlier, interrupted run had stored and that verified again */
   resumedBytes?: number;
+  /** of `bytes`, those that came from partial sources: other peers still downloading it (swarming) */
+  partialBytes?: number;
   /** the complete file, when ok */
   path: string | null;
   alreadyComplete?: boolean;
