@@ -18,6 +18,7 @@ import { type SourcePolicy, SourceState } from './source-state.js';
 import { ProgressMeter } from './progress-meter.js';
 import { type RenewTicket, type TicketGrant, TicketRenewal } from './ticket-renewal.js';
 import type { DownloadSource } from './download-request.js';
+import type { PartialFile, SwarmParticipation } from './swarm.js';
 
 export interface DownloadOptions extends Partial<SourcePolicy> {
   signal?: AbortSignal;
@@ -43,11 +44,26 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
   renewTicket?: RenewTicket;
   /** lines worth showing the user: a source lost, a ticket renewed */
   log?: (line: string) => void;
+  /**
+   * swarming: the download serves its verified pieces to others while it runs (and says so), and
+   * claims pieces rarest first, starting at random, so that downloaders that started together
+   * fetch different pieces and trade them
+   */
+  swarm?: SwarmParticipation;
+  /**
+   * ask the directory for a fresh grant this often (with renewTicket), to learn new partial
+   * sources and the pieces they have (default: 4 s when `swarm` is set, never otherwise)
+   */
+  refreshSourcesMs?: number;
+  /** a partial source with none of the pieces still needed is given up after this long without a complete source (default 30 s) */
+  partialIdleMs?: number;
 }
 
 type PartPlacement = Extract<Placement, { kind: 'part' }>;
 
 const STATE_SAVE_INTERVAL_MS = 2_000;
+/** how long a count of which partial source holds which piece is reused */
+const HOLDER_COUNT_TTL_MS = 250;
 /** below this, starting threads costs more than hashing on the receiving thread */
 const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 
@@ -107,6 +123,12 @@ class Download {
   private lastStateSave = Date.now();
   private waiters: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
+  private partial?: PartialFile;
+  private lastRefresh = Date.now();
+  private refreshing = false;
+  private holderCounts?: { at: number; counts: Uint16Array };
+  /** bytes delivered by partial sources (swarming) */
+  private partialBytes = 0;
 
   constructor(
     private readonly request: ValidDownloadRequest,
@@ -123,7 +145,7 @@ class Download {
     if (options.renewTicket) {
       this.renewal = new TicketRenewal(
         options.renewTicket,
-        { renewed: (grant) => this.useGrant(grant), failed: (error) => this.log(`Could not get a new ticket (${errorMessage(error)}); trying again shortly`) },
+        { renewed: (grant) => this.useGrant(grant, this.refreshing), failed: (error) => this.log(`Could not get a new ticket (${errorMessage(error)}); trying again shortly`) },
         AbortSignal.any([this.signal, this.finished.signal]),
       );
     }
@@ -167,6 +189,10 @@ class Download {
       }
       this.scheduler = new PieceScheduler(have);
       this.meter.start(resumedBytes);
+      if (this.options.swarm && pieceRoot && this.digests && have.total > 0) {
+        this.partial = { sha256: this.request.sha256, size, pieceRoot, name: this.request.name, path: this.placement.partPath, pieces: this.digests, have };
+        this.options.swarm.started(this.partial);
+      }
       if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) {
         this.writer = pieceWriter(this.placement.partPath, (buffer) => this.buffers.release(buffer));
         this.writer.alreadyStored(storedRanges(have, size));
@@ -181,11 +207,15 @@ class Download {
       if (this.fatal) throw this.fatal;
       if (this.signal.aborted) return await this.failed('aborted', have, resumedBytes);
       if (!have.complete) return await this.failed(`no source could deliver the rest: ${this.sourceReasons()}`, have, resumedBytes);
-      return await this.complete(resumedBytes);
+      const outcome = await this.complete(resumedBytes);
+      // Others keep getting pieces from the complete file until the owner has published it (seeding).
+      if (this.partial && outcome.path) this.partial.path = outcome.path;
+      return outcome;
     } catch (error) {
       if (isOutOfSpace(error)) return await this.failed(await noSpaceReason(this.request.outputDir, size - countBytes(have, size)), have, resumedBytes);
       return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
     } finally {
+      if (this.partial) this.options.swarm!.ended(this.partial.path !== this.placement.partPath);
       this.finished.abort();
       clearInterval(this.timer);
       this.signal.removeEventListener('abort', abortAll);
@@ -204,12 +234,21 @@ class Download {
         await this.changeOrTimeout(wait);
         continue;
       }
-      const run = this.scheduler.claim(this.spanSize());
+      const run = this.scheduler.claim(this.spanSize(), {
+        has: (index) => source.has(index),
+        holders: this.holders(),
+        random: this.options.swarm !== undefined,
+      });
       if (!run) {
-        // Everything left is in flight elsewhere; wake when a piece lands or is given back.
+        if (this.uselessPartial(source)) {
+          source.drop('it has none of the pieces still needed, and no complete source is left');
+          break;
+        }
+        // Everything left is in flight elsewhere (or this partial source lacks it); wake when a piece lands or is given back.
         await this.changeOrTimeout(1000);
         continue;
       }
+      source.idleSince = undefined;
       const ticket = source.ticket;
       try {
         await fetchSpan(this.connect(source), {
@@ -232,6 +271,29 @@ class Download {
     this.notify();
   }
 
+  /** How many active partial sources hold each piece (for rarest first); undefined without any. */
+  private holders(): ((index: number) => number) | undefined {
+    const partials = this.sources.filter((source) => source.partial && !source.dropped);
+    if (partials.length === 0) return undefined;
+    const now = Date.now();
+    if (!this.holderCounts || now - this.holderCounts.at > HOLDER_COUNT_TTL_MS) {
+      const counts = new Uint16Array(this.scheduler.have.total);
+      for (const source of partials) for (let index = 0; index < counts.length; index++) if (source.has(index)) counts[index]!++;
+      this.holderCounts = { at: now, counts };
+    }
+    const counts = this.holderCounts.counts;
+    return (index) => counts[index]!;
+  }
+
+  /** A partial source that has had nothing to offer for long, while no complete source is left to fetch the rest from. */
+  private uselessPartial(source: SourceState): boolean {
+    if (!source.partial) return false;
+    const now = Date.now();
+    source.idleSince ??= now;
+    if (now - source.idleSince < (this.options.partialIdleMs ?? 30_000)) return false;
+    return !this.sources.some((other) => !other.partial && !other.dropped);
+  }
+
   /**
    * A source refusing the ticket it was asked with gets a new one: at once if a renewal brought
    * one meanwhile, otherwise it waits while the directory is asked for one.
@@ -252,7 +314,7 @@ class Download {
   }
 
   /** A renewed ticket: sources it names (by address) are asked with it; new ones join the download. */
-  private useGrant(grant: TicketGrant): void {
+  private useGrant(grant: TicketGrant, periodic = false): void {
     const joined: string[] = [];
     for (const offered of uniqueByUrl(grant.sources)) {
       const known = this.sources.find((source) => source.source.url === offered.url);
@@ -264,13 +326,16 @@ class Download {
         joined.push(source.name);
       }
     }
+    this.holderCounts = undefined;
+    // A periodic refresh (swarming) is worth a line only when it brings new sources.
+    if (periodic && joined.length === 0) return this.notify();
     const active = this.sources.filter((source) => !source.dropped).map((source) => source.name);
     this.log(`Got a new ticket from the server; sources: ${active.join(', ') || 'none'}${joined.length ? ` (new: ${joined.join(', ')})` : ''}`);
     this.notify();
   }
 
   private sourceState(source: DownloadSource, ticket: string): SourceState {
-    return new SourceState(source, ticket, this.policy, (lost) => this.sourceLost(lost));
+    return new SourceState(source, ticket, this.policy, (lost) => this.sourceLost(lost), pieceCount(this.request.size));
   }
 
   private startLanes(source: SourceState): void {
@@ -296,7 +361,8 @@ class Download {
   private spanSize(): number {
     const lanes = this.sources.filter((source) => !source.dropped).length * this.requestsPerSource;
     const fairShare = Math.floor(this.scheduler.unclaimed / (2 * Math.max(1, lanes)));
-    return Math.max(1, Math.min(this.options.piecesPerRequest ?? 16, fairShare));
+    // Swarming: short runs, so that pieces reach the others (and are announced) soon after they arrive.
+    return Math.max(1, Math.min(this.options.piecesPerRequest ?? (this.options.swarm ? 4 : 16), fairShare));
   }
 
   /**
@@ -324,6 +390,8 @@ class Download {
     if (!ok) return source.failed({ kind: 'bad-piece', index });
     this.scheduler.done(index);
     source.delivered();
+    if (source.partial) this.partialBytes += end - start;
+    this.options.swarm?.verified();
     this.renewal?.progressed();
     this.bytesFetched += end - start;
     this.meter.add(end - start);
@@ -381,6 +449,7 @@ class Download {
       path,
       sourcesUsed: this.sources.flatMap((source) => [...source.usedSessions]),
       badSources: this.sources.flatMap((source) => [...source.blamedSessions]),
+      ...(this.partialBytes > 0 ? { partialBytes: this.partialBytes } : {}),
       ...(reason ? { reason } : {}),
       ...(resumedBytes > 0 ? { resumedBytes } : {}),
     };
@@ -414,8 +483,23 @@ class Download {
   private tick(): void {
     if (!this.scheduler) return;
     this.emitProgress();
+    const refreshMs = this.options.refreshSourcesMs ?? (this.options.swarm ? 4_000 : undefined);
+    if (refreshMs && this.renewal && !this.scheduler.complete && Date.now() - this.lastRefresh >= refreshMs) {
+      this.lastRefresh = Date.now();
+      void this.refreshSources();
+    }
     if (this.stateDirty && Date.now() - this.lastStateSave > STATE_SAVE_INTERVAL_MS) {
       this.saveStateNow(this.scheduler.have).catch(() => undefined);
+    }
+  }
+
+  /** Swarming: a fresh grant names the partial sources that appeared since, and what each has now. */
+  private async refreshSources(): Promise<void> {
+    this.refreshing = true;
+    try {
+      await this.renewal!.request();
+    } finally {
+      this.refreshing = false;
     }
   }
 

@@ -12,7 +12,9 @@ export type SourceFailure =
   /** connection refused or reset, 5xx, timeout, truncated body: the source is failing */
   | { kind: 'dead'; message: string }
   /** bytes that failed verification against the piece digest: the source lied */
-  | { kind: 'bad-piece'; index: number };
+  | { kind: 'bad-piece'; index: number }
+  /** 416 from a partial source: it has not verified those pieces yet; `bitfield` is what it has */
+  | { kind: 'missing'; message: string; bitfield?: string };
 
 export class SourceError extends Error {
   constructor(readonly failure: SourceFailure) {
@@ -31,6 +33,8 @@ export function describeFailure(failure: SourceFailure): string {
       return failure.message;
     case 'bad-piece':
       return `sent piece ${failure.index} with the wrong bytes`;
+    case 'missing':
+      return `does not have those pieces yet: ${failure.message}`;
   }
 }
 
@@ -173,7 +177,9 @@ export class StorageError extends Error {
 
 async function statusFailure(response: IncomingMessage): Promise<SourceFailure> {
   const status = response.statusCode ?? 0;
-  const message = await errorMessage(response);
+  const { message, body } = await errorBody(response);
+  // A partial source without those pieces says which it has (docs/protocol.md, swarming).
+  if (status === 416 && typeof body?.bitfield === 'string') return { kind: 'missing', message, bitfield: body.bitfield };
   if (status === 503) return { kind: 'busy', retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   if (status >= 500) return { kind: 'dead', message: `answered ${status}: ${message}` };
   if (status === 401 || status === 403) return { kind: 'ticket', status, message };
@@ -185,13 +191,13 @@ function fail(response: IncomingMessage, failure: SourceFailure): SourceError {
   return new SourceError(failure);
 }
 
-async function errorMessage(response: IncomingMessage): Promise<string> {
+async function errorBody(response: IncomingMessage): Promise<{ message: string; body?: Record<string, unknown> }> {
   try {
-    const text = (await readBody(response, 16 * 1024)).toString('utf8');
-    const parsed = JSON.parse(text) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200);
+    const text = (await readBody(response, 256 * 1024)).toString('utf8');
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    return { message: typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200), body: parsed };
   } catch {
-    return `status ${response.statusCode}`;
+    return { message: `status ${response.statusCode}` };
   }
 }
 
