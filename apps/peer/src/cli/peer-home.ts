@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 export interface PeerConfig {
   /** absolute paths of the shared folders */
   shares: string[];
+  /** share completed downloads from where they were saved (seeding); on unless false */
+  seed?: boolean;
 }
 
 export interface Credentials {
