@@ -17,6 +17,8 @@ export const StartDownloadSchema = z.strictObject({
     .min(1, 'is required')
     .max(4096, 'must be at most 4096 characters')
     .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path), 'must be an absolute path'),
+  /** share the completed file from where it is saved (default: the peer's `seed` setting, on unless turned off) */
+  seed: z.boolean().optional(),
 });
 export type StartDownload = z.infer<typeof StartDownloadSchema>;
 

@@ -24,7 +24,7 @@ const KEEPALIVE_MS = 15_000;
  *
  *   GET  /api/v1/status                    DaemonStatus
  *   GET  /api/v1/downloads                 {downloads: DownloadView[]}
- *   POST /api/v1/downloads {sha256, outputDir}  201 DownloadView; 409 {…, download} when already running
+ *   POST /api/v1/downloads {sha256, outputDir, seed?}  201 DownloadView; 409 {…, download} when already running
  *   GET  /api/v1/downloads/:id             DownloadView
  *   POST /api/v1/downloads/:id/cancel      DownloadView (cancelled); 409 when it had already ended
  *   GET  /api/v1/events[?download=:id]     text/event-stream: snapshot, then download changes
@@ -90,13 +90,13 @@ export class ControlServer {
   private async start(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const parsed = StartDownloadSchema.safeParse(await readJson(request));
     if (!parsed.success) return sendError(response, 400, formatIssues(describeIssues(parsed.error)));
-    const { sha256, outputDir } = parsed.data;
+    const { sha256, outputDir, seed } = parsed.data;
     const problem = await outputFolderProblem(outputDir);
     if (problem) return sendError(response, 400, `outputDir: ${outputDir} ${problem}`);
     const unavailable = this.handlers.cannotDownload();
     if (unavailable) return sendError(response, 503, unavailable);
     try {
-      sendJson(response, 201, this.handlers.downloads.start(sha256, outputDir));
+      sendJson(response, 201, this.handlers.downloads.start(sha256, outputDir, { seed }));
     } catch (error) {
       if (error instanceof DownloadConflictError) return sendError(response, 409, error.message, { download: error.download });
       throw error;

@@ -5,9 +5,11 @@ import type { CliContext } from '../cli/context.js';
 import { CliError } from '../cli/errors.js';
 import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
+import { PartialFiles } from '../http/partial-files.js';
 import { PeerServer } from '../http/peer-server.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
 import { effectiveFolders } from '../shares/share-folders.js';
+import { SeedList } from '../shares/seed-list.js';
 import { ShareLibrary } from '../shares/share-library.js';
 import { ControlServer } from './control-server.js';
 import { Downloads } from './downloads.js';
@@ -16,6 +18,7 @@ import { type Broker, fetchFile } from './fetch-file.js';
 import { PeerConnection, ServerCallError } from './peer-connection.js';
 import { Refusals } from './refusals.js';
 import { listDelta, shareDigest } from './share-digest.js';
+import { SwarmPresence } from './swarm-presence.js';
 
 export interface DaemonOptions {
   port: number;
@@ -52,6 +55,10 @@ export class PeerDaemon {
   private rescanTimer: NodeJS.Timeout | undefined;
   private rescanning: Promise<void> = Promise.resolve();
   private downloads!: Downloads;
+  /** completed downloads shared from where they were saved (seeding) */
+  private seeds!: SeedList;
+  private swarm!: SwarmPresence;
+  private readonly partials = new PartialFiles();
   /** the publish in progress (with its retries), and whether another was asked for meanwhile */
   private publishing: Promise<void> | undefined;
   private publishAgain = false;
@@ -72,13 +79,15 @@ export class PeerDaemon {
     this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
     this.refusals = new Refusals(home.stateDir);
-    this.library = await ShareLibrary.open({ folders: this.shares, stateDir: home.stateDir });
+    this.seeds = await SeedList.open(home.stateDir);
+    this.library = await ShareLibrary.open({ folders: this.shares, files: this.seeds.list(), stateDir: home.stateDir });
     await this.scan();
 
     let keys: Awaited<ReturnType<typeof client.ticketKeys>> | undefined;
     const tickets = new TicketVerifier({ keys: async ({ refresh }) => (keys = !keys || refresh ? await client.ticketKeys() : keys) });
     this.server = new PeerServer({
       catalogue: this.library.catalogue,
+      partials: this.partials,
       tickets,
       sessionId: () => this.ready?.sessionId,
       uploadSlots: this.options.uploadSlots,
@@ -109,8 +118,14 @@ export class PeerDaemon {
       },
     );
 
+    this.swarm = new SwarmPresence(this.partials, (event, payload) => this.connection.call(event, payload, 30_000), this.options.log);
     this.downloads = new Downloads(
-      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log }),
+      async (sha256, outputDir, { seed, ...options }) => {
+        const seeding = seed ?? (await home.config()).seed !== false;
+        const result = await fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log, swarm: this.swarm.participate(seeding) });
+        if (result.ok && result.path && seeding) await this.seed(result.path);
+        return result;
+      },
       (error, sha256) => this.explainFailure(error, sha256),
     );
     this.control = new ControlServer({
@@ -143,6 +158,8 @@ export class PeerDaemon {
 
   private async onReady(ready: PeerReady): Promise<void> {
     this.ready = ready;
+    // The downloads in progress are partial sources of this new session too.
+    this.swarm.reannounce();
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
@@ -226,6 +243,19 @@ export class PeerDaemon {
     return error instanceof Error ? error.message : String(error);
   }
 
+  /** Seeding: shares a completed download from where it was saved, and withdraws it when it moves or goes. */
+  private async seed(path: string): Promise<void> {
+    try {
+      if (!(await this.seeds.add(path))) return;
+      this.library.setFiles(this.seeds.list());
+      this.watcher?.add(path);
+      this.options.log(`Seeding ${basename(path)}: others can download it from you (\`peerdex get --no-seed\` does not)`);
+      this.scheduleRescan(0);
+    } catch (error) {
+      this.options.log(`Could not seed ${path}: ${(error as Error).message}`);
+    }
+  }
+
   private status(username: string): DaemonStatus {
     const served = this.published.filter((entry) => !this.refusals.has(entry.path));
     return {
@@ -249,19 +279,29 @@ export class PeerDaemon {
   private async scan(): Promise<void> {
     const report = await this.library.scan();
     this.published = report.entries;
+    await this.forgetMissingSeeds(report.missingFiles);
     this.options.log(
       `Sharing ${countOf(report.entries.length, 'file')} (${report.hashed} hashed, ${report.fromCache} unchanged)` +
         (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
     );
   }
 
-  /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
+  /** Seeded files that were moved or deleted are no longer shared, nor watched. */
+  private async forgetMissingSeeds(missing: string[]): Promise<void> {
+    if (missing.length === 0) return;
+    await this.seeds.remove(missing);
+    this.library.setFiles(this.seeds.list());
+    this.watcher?.unwatch(missing);
+    this.options.log(`Stopped seeding ${missing.map((path) => basename(path)).join(', ')}: moved or deleted`);
+  }
+
+  /** Watches the shared folders, the seeded files and the shares list itself (`peerdex share` while running). */
   private async watchShares(): Promise<void> {
     const configFile = join(this.context.home.dir, 'config.json');
     await this.watcher?.close();
     // A new watcher for the new set: unwatching a folder inside a watched one would also silence
     // that part of the outer folder.
-    this.watcher = watch([...this.shares, configFile], { ignoreInitial: true, persistent: true });
+    this.watcher = watch([...this.shares, ...this.seeds.list(), configFile], { ignoreInitial: true, persistent: true });
     this.watcher.on('all', (_event, path) => {
       if (path === configFile) this.reloading = this.reloading.then(() => this.reloadShares()).catch((error: Error) => this.options.log(`Reading the shared folders failed: ${error.message}`));
       else this.scheduleRescan();
@@ -293,6 +333,7 @@ export class PeerDaemon {
     const before = this.published;
     const report = await this.library.scan();
     this.published = report.entries;
+    await this.forgetMissingSeeds(report.missingFiles);
     const { added, removed } = listDelta(before, this.published);
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);
