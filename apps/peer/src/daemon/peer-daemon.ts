@@ -148,6 +148,8 @@ export class PeerDaemon {
     clearTimeout(this.rescanTimer);
     clearTimeout(this.publishRetry);
     await this.downloads?.cancelAll(); // each saves what it verified, for the next run to resume
+    // No session from now on: a publish under way (a rescan that raced the stop) ends instead of retrying.
+    this.ready = undefined;
     this.connection?.close();
     await this.watcher?.close();
     await this.control?.close();
