@@ -121,8 +121,10 @@ export class PeerDaemon {
     this.swarm = new SwarmPresence(this.partials, (event, payload) => this.connection.call(event, payload, 30_000), this.options.log);
     this.downloads = new Downloads(
       async (sha256, outputDir, { seed, ...options }) => {
-        const seeding = seed ?? (await home.config()).seed !== false;
-        const result = await fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log, swarm: this.swarm.participate(seeding) });
+        const config = await home.config();
+        const seeding = seed ?? config.seed !== false;
+        const swarm = config.swarm === false ? undefined : this.swarm.participate(seeding);
+        const result = await fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log, swarm });
         if (result.ok && result.path && seeding) await this.seed(result.path);
         return result;
       },
