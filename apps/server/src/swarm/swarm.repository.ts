@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BLAMES_TO_DELIST } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { notBlamedForGrant } from '../transfers/source-blames.repository.js';
 
 export interface PartialSourceRow {
   sessionId: string;
@@ -64,9 +65,7 @@ export class SwarmRepository {
         AND s.last_seen_at > ${onlineSince} AND NOT s.firewalled AND s.address IS NOT NULL
         AND p.session_id <> ALL(${exclude}::uuid[])
         AND p.bitfield <> decode(repeat('00', length(p.bitfield)), 'hex')
-        AND NOT EXISTS (
-          SELECT FROM source_blames b WHERE b.session_id = p.session_id AND b.sha256 = p.sha256
-          HAVING count(*) >= ${BLAMES_TO_DELIST} OR bool_or(b.reporter_id = ${downloaderId}::uuid))
+        AND ${notBlamedForGrant(Prisma.raw('p.session_id'), Prisma.raw('p.sha256'), downloaderId)}
       ORDER BY random()
       LIMIT ${limit}`;
     return rows.map((row) => ({
