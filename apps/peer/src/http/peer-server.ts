@@ -156,7 +156,7 @@ export class PeerServer {
         this.uploadLog?.ended(record);
         this.options.onUpload?.(record);
       },
-      onBusy: (record) => this.uploadLog?.busy(record.ticketId, record.downloader, record.name, this.slots.capacity),
+      onBusy: (record) => this.uploadLog?.busy(record.download, record.downloader, record.name, this.slots.capacity),
     };
   }
 

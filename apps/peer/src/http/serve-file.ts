@@ -12,6 +12,8 @@ import type { UploadSlots } from './upload-slots.js';
 export interface UploadRecord {
   sha256: string;
   ticketId: string;
+  /** the download the request belongs to (see downloadKey): what holds an upload slot */
+  download: string;
   /** the downloader's username, as the ticket names it */
   downloader: string;
   /** the name the file is shared under here */
@@ -38,7 +40,7 @@ export interface ServeFileContext {
   onUploadStart(record: UploadRecord): void;
   onUpload(record: UploadRecord): void;
   /** a downloader turned away: every slot is busy */
-  onBusy(record: Pick<UploadRecord, 'ticketId' | 'downloader' | 'name'>): void;
+  onBusy(record: Pick<UploadRecord, 'ticketId' | 'download' | 'downloader' | 'name'>): void;
 }
 
 /**
@@ -100,13 +102,14 @@ export async function sendOpenedRange(
     response.writeHead(status, headers).end();
     return false;
   }
-  const release = context.slots.tryAcquire(claims.jti);
+  const download = downloadKey(claims);
+  const release = context.slots.tryAcquire(download);
   if (!release) {
-    context.onBusy({ ticketId: claims.jti, downloader: claims.dun, name: file.name });
+    context.onBusy({ ticketId: claims.jti, download, downloader: claims.dun, name: file.name });
     sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
     return false;
   }
-  const record: UploadRecord = { sha256: file.sha256, ticketId: claims.jti, downloader: claims.dun, name: file.name, status, start, end, bytesSent: 0, result: 'interrupted' };
+  const record: UploadRecord = { sha256: file.sha256, ticketId: claims.jti, download, downloader: claims.dun, name: file.name, status, start, end, bytesSent: 0, result: 'interrupted' };
   context.onUploadStart(record);
   // The downloader may have hung up while the ticket was checked and the file opened: its
   // 'close' has been and gone, so waiting for it would keep the slot forever.
@@ -119,6 +122,15 @@ export async function sendOpenedRange(
   response.writeHead(status, headers);
   await streamRange(handle, response, context, record);
   return true;
+}
+
+/**
+ * One download, whatever ticket it came with: a connected downloader's session and file (its
+ * renewed tickets, every few seconds while swarming, are still the same download and share one
+ * upload slot and one log line); a ticket without a session (REST) is a download of its own.
+ */
+export function downloadKey(claims: TicketClaims): string {
+  return claims.dsn ? `${claims.sub}/${claims.dsn}/${claims.sha}` : claims.jti;
 }
 
 export type Opened = { handle: FileHandle; entry: CatalogueEntry } | 'not-shared' | 'stale';
