@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,16 @@ import { makeFile } from '../random-file.js';
  * that came from partial sources. BENCH_SIZE_MB (200), BENCH_DOWNLOADERS (8), BENCH_SEED_RATE
  * (bytes/s, 20000000) and BENCH_SLOTS (upload slots of every peer, 8) tune it; DATABASE_URL points
  * it at a PostgreSQL server (it creates and drops a database of its own), else it uses the
- * embedded one.
+ * embedded one. BENCH_KEEP=1 keeps the working folder, with each peer's log.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const SIZE = Number(process.env.BENCH_SIZE_MB ?? 200) * 1e6;
 const DOWNLOADERS = Number(process.env.BENCH_DOWNLOADERS ?? 8);
 const SEED_RATE = Number(process.env.BENCH_SEED_RATE ?? 20_000_000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 8);
+const KEEP = process.env.BENCH_KEEP === '1';
 const MB = 1e6;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 type Mode = 'swarming' | 'complete sources only';
 
@@ -77,11 +79,20 @@ class Peer {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (/Published \d+ files?/.test(output)) resolve();
+        // Kept with BENCH_KEEP=1 for a look at what each peer did (sources lost, slots busy).
+        if (KEEP) void appendFile(join(this.home, 'up.log'), chunk);
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
       child.once('exit', (code) => reject(new Error(`${this.name}: peerdex up exited with ${code}:\n${output}`)));
     });
+  }
+
+  /** CPU seconds the daemon has used so far, all threads (from /proc: Linux only). */
+  async cpuSeconds(): Promise<number> {
+    const fields = (await readFile(`/proc/${this.daemon!.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5): 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   }
 
   async stop(): Promise<void> {
@@ -107,12 +118,16 @@ interface RoundResult {
   /** seconds from the common start until each downloader had the file */
   seconds: number[];
   partialBytes: number;
+  /** CPU seconds the seeder and downloader daemons used meanwhile */
+  cpuSeconds: number;
 }
 
 /** Every downloader runs `peerdex get` at once; each one's time is until its command returned. */
-async function downloadTogether(peers: Peer[], sha256: string, root: string, mode: Mode): Promise<RoundResult> {
+async function downloadTogether(peers: Peer[], seeder: Peer, sha256: string, root: string, mode: Mode): Promise<RoundResult> {
   await Promise.all(peers.map((peer) => peer.setSwarming(mode === 'swarming')));
   const outs = await Promise.all(peers.map((peer) => mkdtemp(join(root, `${peer.name}-out-`))));
+  const cpu = async () => (await Promise.all([seeder, ...peers].map((peer) => peer.cpuSeconds()))).reduce((a, b) => a + b, 0);
+  const cpuBefore = await cpu();
   const started = performance.now();
   const results = await Promise.all(
     peers.map(async (peer, index) => {
@@ -123,8 +138,9 @@ async function downloadTogether(peers: Peer[], sha256: string, root: string, mod
       return { seconds, partialBytes: outcome.partialBytes ?? 0 };
     }),
   );
+  const cpuSeconds = (await cpu()) - cpuBefore;
   await Promise.all(outs.map((out) => rm(out, { recursive: true, force: true })));
-  return { mode, seconds: results.map((result) => result.seconds), partialBytes: results.reduce((sum, result) => sum + result.partialBytes, 0) };
+  return { mode, seconds: results.map((result) => result.seconds), partialBytes: results.reduce((sum, result) => sum + result.partialBytes, 0), cpuSeconds };
 }
 
 /** Files go to /dev/shm when it has room (see bench/transfer), else the temp dir; BENCH_DIR overrides. */
@@ -172,11 +188,11 @@ async function main(): Promise<void> {
       // Interleaved: the mode that goes first alternates from round to round.
       const order: Mode[] = round % 2 === 0 ? ['swarming', 'complete sources only'] : ['complete sources only', 'swarming'];
       for (const mode of order) {
-        const result = await downloadTogether(downloaders, sha256, root, mode);
+        const result = await downloadTogether(downloaders, seeder, sha256, root, mode);
         rounds.push(result);
         log(
           `round ${round + 1}, ${mode}: all done in ${Math.max(...result.seconds).toFixed(1)} s (mean ${(result.seconds.reduce((a, b) => a + b, 0) / result.seconds.length).toFixed(1)} s), ` +
-            `${((result.partialBytes / (SIZE * DOWNLOADERS)) * 100).toFixed(0)}% of the bytes from partial sources`,
+            `${((result.partialBytes / (SIZE * DOWNLOADERS)) * 100).toFixed(0)}% of the bytes from partial sources, ${result.cpuSeconds.toFixed(0)} CPU seconds, load average ${loadavg()[0]!.toFixed(1)}`,
         );
       }
     }
@@ -187,10 +203,12 @@ async function main(): Promise<void> {
         all: median(results.map((result) => Math.max(...result.seconds))),
         mean: median(results.map((result) => result.seconds.reduce((a, b) => a + b, 0) / result.seconds.length)),
         partial: median(results.map((result) => result.partialBytes / (SIZE * DOWNLOADERS))),
+        cpu: median(results.map((result) => result.cpuSeconds)),
       };
     };
     const swarm = summary('swarming');
     const baseline = summary('complete sources only');
+    const swarmFloor = Math.max(swarm.cpu / cpus().length, SIZE / SEED_RATE);
     const rows = [
       ['measure', `median of ${ROUNDS}`, 'ratio', 'target'],
       ['---', '---:', '---:', '---:'],
@@ -199,7 +217,15 @@ async function main(): Promise<void> {
       [`swarming: all ${DOWNLOADERS} done`, `${swarm.all.toFixed(1)} s`, `${(baseline.all / swarm.all).toFixed(2)}x faster`, '≥ 3x'],
       ['swarming: mean completion', `${swarm.mean.toFixed(1)} s`, `${(baseline.mean / swarm.mean).toFixed(2)}x faster`, ''],
       ['swarming: bytes from partial sources', `${(swarm.partial * 100).toFixed(0)}%`, '', ''],
-      [`aggregate download rate (${DOWNLOADERS} × ${SIZE / MB} MB / all done)`, `${((SIZE * DOWNLOADERS) / swarm.all / MB).toFixed(0)} MB/s swarming, ${((SIZE * DOWNLOADERS) / baseline.all / MB).toFixed(0)} MB/s without`, '', ''],
+      // On a loaded machine both modes become CPU-bound; the CPU they need tells what idle cores would allow.
+      ['CPU seconds of the peers per round (all threads)', `${swarm.cpu.toFixed(0)} swarming, ${baseline.cpu.toFixed(0)} without`, '', ''],
+      [`idle-machine floor, complete sources only (${DOWNLOADERS} copies at the seeder's rate)`, `${((DOWNLOADERS * SIZE) / SEED_RATE).toFixed(0)} s`, '', ''],
+      [
+        `idle-machine floor, swarming (CPU / ${cpus().length} cores, at least one copy at the seeder's rate)`,
+        `${swarmFloor.toFixed(1)} s`,
+        `${((DOWNLOADERS * SIZE) / SEED_RATE / swarmFloor).toFixed(2)}x (projection, not measured)`,
+        '',
+      ],
     ];
     process.stdout.write(`${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}\n`);
     process.stdout.write(`\n${cpus().length} cores, load average at the end ${loadavg().map((load) => load.toFixed(1)).join(' / ')} (1 / 5 / 15 min)\n`);
@@ -207,7 +233,8 @@ async function main(): Promise<void> {
     await Promise.all(peers.map((peer) => peer.stop()));
     await server.stop();
     await database?.drop();
-    await rm(root, { recursive: true, force: true });
+    if (KEEP) log(`kept ${root} (the peers' homes hold their logs, up.log)`);
+    else await rm(root, { recursive: true, force: true });
   }
 }
 
