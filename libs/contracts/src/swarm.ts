@@ -18,6 +18,8 @@ export const MAX_SWARM_PIECES = 1024 * 1024;
 export const MAX_SWARM_DOWNLOADS_PER_SESSION = 32;
 /** the partial sources a grant names at most, besides the complete ones */
 export const MAX_PARTIAL_SOURCES = 10;
+/** the header of a partial source's file responses: its bitfield when the response started */
+export const PARTIAL_PIECES_HEADER = 'x-peerdex-pieces';
 /** a downloader sends `swarm:have` at most this often, or after this many new pieces, whichever comes first */
 export const SWARM_HAVE_INTERVAL_MS = 2_000;
 export const SWARM_HAVE_PIECES = 32;

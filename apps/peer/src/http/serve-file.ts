@@ -86,9 +86,11 @@ export async function sendOpenedRange(
   handle: FileHandle,
   file: ServedFile,
   range: { start: number; end: number; partial: boolean },
+  extraHeaders: Record<string, string> = {},
 ): Promise<boolean> {
   const { start, end, partial } = range;
   const headers: Record<string, string | number> = {
+    ...extraHeaders,
     'accept-ranges': 'bytes',
     etag: `"${file.sha256}"`,
     'cache-control': 'no-store',

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type MissingPiecesBody, PIECE_SIZE, type TicketClaims } from '#contracts';
+import { type MissingPiecesBody, PARTIAL_PIECES_HEADER, PIECE_SIZE, type TicketClaims } from '#contracts';
 import type { PartialFile } from '../transfer/swarm.js';
 import { sendJson, sendError } from './responses.js';
 import { type ServeFileContext, requestedRange, sendOpenedRange } from './serve-file.js';
@@ -36,7 +36,8 @@ export async function servePartial(request: IncomingMessage, response: ServerRes
   if (!handle) return sendError(request, response, 404, 'this peer no longer has that file');
   let handed = false;
   try {
-    handed = await sendOpenedRange(request, response, claims, context, handle, file, range);
+    // Every answer says what this peer has now: downloaders learn new pieces without asking.
+    handed = await sendOpenedRange(request, response, claims, context, handle, file, range, { [PARTIAL_PIECES_HEADER]: file.have.toBase64() });
   } finally {
     if (!handed) await handle.close();
   }

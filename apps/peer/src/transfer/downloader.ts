@@ -234,10 +234,14 @@ class Download {
         await this.changeOrTimeout(wait);
         continue;
       }
-      const run = this.scheduler.claim(this.spanSize(), {
+      const holders = this.holders();
+      const run = this.scheduler.claim(this.spanSize(source), {
         has: (index) => source.has(index),
-        holders: this.holders(),
+        holders,
         random: this.options.swarm !== undefined,
+        // A complete source's upload is the swarm's scarce resource: it is asked for what no
+        // partial source can give, while partial sources can give the rest (not near the end).
+        ...(holders && !source.partial && this.scheduler.unclaimed > this.lanes.size ? { onlyUnheld: true } : {}),
       });
       if (!run) {
         if (this.uselessPartial(source)) {
@@ -258,6 +262,7 @@ class Download {
           count: run.length,
           allocate: (length) => this.buffers.take(length),
           onPiece: (index, data) => this.storePiece(source, index, data),
+          onPieces: (bitfield) => source.partial && source.learnPieces({ partial: true, bitfield }),
         });
         source.succeeded();
       } catch (error) {
@@ -271,9 +276,9 @@ class Download {
     this.notify();
   }
 
-  /** How many active partial sources hold each piece (for rarest first); undefined without any. */
+  /** How many partial sources that can be asked now hold each piece (for rarest first); undefined without any. */
   private holders(): ((index: number) => number) | undefined {
-    const partials = this.sources.filter((source) => source.partial && !source.dropped);
+    const partials = this.sources.filter((source) => source.partial && !source.dropped && source.waitMs() === 0);
     if (partials.length === 0) return undefined;
     const now = Date.now();
     if (!this.holderCounts || now - this.holderCounts.at > HOLDER_COUNT_TTL_MS) {
@@ -358,11 +363,14 @@ class Download {
   }
 
   /** Big requests while much is left (fewer round trips), single pieces near the end. */
-  private spanSize(): number {
-    const lanes = this.sources.filter((source) => !source.dropped).length * this.requestsPerSource;
+  private spanSize(source: SourceState): number {
+    const lanes = this.sources.filter((other) => !other.dropped).length * this.requestsPerSource;
     const fairShare = Math.floor(this.scheduler.unclaimed / (2 * Math.max(1, lanes)));
-    // Swarming: short runs, so that pieces reach the others (and are announced) soon after they arrive.
-    return Math.max(1, Math.min(this.options.piecesPerRequest ?? (this.options.swarm ? 4 : 16), fairShare));
+    // Swarming: short runs, so that pieces reach the others (and are announced) soon after they
+    // arrive; single pieces from a complete source, whose upload the whole swarm shares, so that
+    // what it sends becomes visible (and tradeable) fast and is rarely sent twice.
+    const swarmSpan = source.partial ? 4 : 1;
+    return Math.max(1, Math.min(this.options.piecesPerRequest ?? (this.options.swarm ? swarmSpan : 16), fairShare));
   }
 
   /**

@@ -40,4 +40,13 @@ describe('PieceScheduler', () => {
     const holders = (index: number) => (index === 42 ? 0 : 1);
     expect(scheduler.claim(4, { random: true, holders })).toEqual([42]);
   });
+
+  it('keeps a complete source to pieces no partial source holds, when asked to', () => {
+    const scheduler = new PieceScheduler(new PieceSet(6));
+    const holders = [1, 0, 2, 0, 1, 1];
+    expect(scheduler.claim(6, { holders: (index) => holders[index]!, onlyUnheld: true })).toEqual([1]);
+    expect(scheduler.claim(6, { holders: (index) => holders[index]!, onlyUnheld: true })).toEqual([3]);
+    expect(scheduler.claim(6, { holders: (index) => holders[index]!, onlyUnheld: true })).toBeUndefined();
+    expect(scheduler.claim(6, { holders: (index) => holders[index]! })).toEqual([0]);
+  });
 });

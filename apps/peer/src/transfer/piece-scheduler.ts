@@ -10,6 +10,8 @@ export interface ClaimOptions {
    * that start together from one seeder then fetch different pieces, and can trade them)
    */
   random?: boolean;
+  /** only pieces no partial source holds (holders 0): for a complete source while partial ones can serve the rest */
+  onlyUnheld?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export class PieceScheduler {
     for (; index < this.have.total; index++) {
       if (!this.isFree(index) || !has(index)) continue;
       const count = holders(index);
+      if (options.onlyUnheld && count > 0) continue;
       if (count < rarest) {
         rarest = count;
         candidates = [index];

@@ -1,5 +1,5 @@
 import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
-import { PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
+import { PARTIAL_PIECES_HEADER, PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
 
 /** Why a source failed a request, which decides what the downloader does with it next. */
 export type SourceFailure =
@@ -56,6 +56,8 @@ export interface SpanRequest {
   allocate(length: number): Buffer;
   /** a complete piece (in a buffer from `allocate`); resolves once it is checked and stored */
   onPiece(index: number, data: Buffer): Promise<void>;
+  /** a partial source said which pieces it has now (its PARTIAL_PIECES_HEADER) */
+  onPieces?(bitfield: string): void;
 }
 
 const MAX_PENDING_WRITES = 4;
@@ -65,6 +67,8 @@ export async function fetchSpan(source: SourceConnection, span: SpanRequest): Pr
   const start = pieceRange(span.first, span.size).start;
   const end = pieceRange(span.first + span.count - 1, span.size).end;
   const response = await send(source, PEER_PATHS.file(span.sha256), { range: `bytes=${start}-${end - 1}` });
+  const pieces = response.headers[PARTIAL_PIECES_HEADER];
+  if (typeof pieces === 'string' && response.statusCode === 206) span.onPieces?.(pieces);
   if (response.statusCode === 206) {
     const expected = `bytes ${start}-${end - 1}/${span.size}`;
     if (response.headers['content-range'] !== expected) throw fail(response, { kind: 'dead', message: `answered ${response.headers['content-range']} for ${expected}` });
