@@ -64,6 +64,7 @@ type PartPlacement = Extract<Placement, { kind: 'part' }>;
 const STATE_SAVE_INTERVAL_MS = 2_000;
 /** how long a count of which partial source holds which piece is reused */
 const HOLDER_COUNT_TTL_MS = 250;
+const FIRST_REFRESH_MS = 1_500;
 /** below this, starting threads costs more than hashing on the receiving thread */
 const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 
@@ -125,10 +126,13 @@ class Download {
   private timer?: NodeJS.Timeout;
   private partial?: PartialFile;
   private lastRefresh = Date.now();
+  private refreshes = 0;
   private refreshing = false;
   private holderCounts?: { at: number; counts: Uint16Array };
   /** bytes delivered by partial sources (swarming) */
   private partialBytes = 0;
+  /** swarming: where this download next asks complete sources for pieces (it starts at random) */
+  private sweep?: number;
 
   constructor(
     private readonly request: ValidDownloadRequest,
@@ -188,6 +192,7 @@ class Download {
         resumedBytes = await verifyHeldPieces(this.handle, have, size, this.digests);
       }
       this.scheduler = new PieceScheduler(have);
+      if (this.options.swarm && have.total > 0) this.sweep = Math.floor(Math.random() * have.total);
       this.meter.start(resumedBytes);
       if (this.options.swarm && pieceRoot && this.digests && have.total > 0) {
         this.partial = { sha256: this.request.sha256, size, pieceRoot, name: this.request.name, path: this.placement.partPath, pieces: this.digests, have };
@@ -240,9 +245,12 @@ class Download {
         holders,
         random: this.options.swarm !== undefined,
         // A complete source's upload is the swarm's scarce resource: it is asked for what no
-        // partial source can give, while partial sources can give the rest (not near the end).
+        // partial source can give, while partial sources can give the rest (not near the end),
+        // sweeping on from where this download last asked it.
         ...(holders && !source.partial && this.scheduler.unclaimed > this.lanes.size ? { onlyUnheld: true } : {}),
+        ...(this.sweep !== undefined && !source.partial ? { from: this.sweep } : {}),
       });
+      if (run && this.sweep !== undefined && !source.partial) this.sweep = (run.at(-1)! + 1) % this.scheduler.have.total;
       if (!run) {
         if (this.uselessPartial(source)) {
           source.drop('it has none of the pieces still needed, and no complete source is left');
@@ -492,8 +500,11 @@ class Download {
     if (!this.scheduler) return;
     this.emitProgress();
     const refreshMs = this.options.refreshSourcesMs ?? (this.options.swarm ? 4_000 : undefined);
-    if (refreshMs && this.renewal && !this.scheduler.complete && Date.now() - this.lastRefresh >= refreshMs) {
+    // The first refresh comes sooner: downloaders that started together have pieces by then.
+    const due = this.refreshes === 0 ? Math.min(FIRST_REFRESH_MS, refreshMs ?? 0) : refreshMs;
+    if (refreshMs && due && this.renewal && !this.scheduler.complete && Date.now() - this.lastRefresh >= due) {
       this.lastRefresh = Date.now();
+      this.refreshes++;
       void this.refreshSources();
     }
     if (this.stateDirty && Date.now() - this.lastStateSave > STATE_SAVE_INTERVAL_MS) {

@@ -49,4 +49,16 @@ describe('PieceScheduler', () => {
     expect(scheduler.claim(6, { holders: (index) => holders[index]!, onlyUnheld: true })).toBeUndefined();
     expect(scheduler.claim(6, { holders: (index) => holders[index]! })).toEqual([0]);
   });
+
+  it('sweeps on from a given piece, wrapping around, when asked to', () => {
+    const scheduler = new PieceScheduler(new PieceSet(6));
+    expect(scheduler.claim(1, { from: 4 })).toEqual([4]);
+    expect(scheduler.claim(1, { from: 5 })).toEqual([5]);
+    expect(scheduler.claim(2, { from: 0 })).toEqual([0, 1]);
+    // Piece 2 is held by someone else: the sweep moves into the longest free stretch (2..3 is left).
+    const holders = [0, 0, 1, 0, 0, 0];
+    expect(scheduler.claim(1, { from: 2, holders: (index) => holders[index]!, onlyUnheld: true })).toEqual([3]);
+    expect(scheduler.claim(1, { from: 2 })).toEqual([2]);
+  });
 });
+

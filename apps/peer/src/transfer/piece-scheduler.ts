@@ -12,6 +12,12 @@ export interface ClaimOptions {
   random?: boolean;
   /** only pieces no partial source holds (holders 0): for a complete source while partial ones can serve the rest */
   onlyUnheld?: boolean;
+  /**
+   * take the first of the rarest pieces at or after this one (wrapping around) rather than a
+   * random one: a downloader sweeping a complete source from a random start fetches a stretch of
+   * its own, which others, sweeping from elsewhere, rarely fetch too before they can see it
+   */
+  from?: number;
 }
 
 /**
@@ -62,10 +68,16 @@ export class PieceScheduler {
       } else if (count === rarest) {
         candidates.push(index);
       }
-      if (!options.random && rarest === 0) break; // the lowest piece nobody else has: nothing beats it
+      if (!options.random && options.from === undefined && rarest === 0) break; // the lowest piece nobody else has: nothing beats it
     }
     if (candidates.length === 0) return undefined;
-    const first = options.random ? candidates[Math.floor(Math.random() * candidates.length)]! : candidates[0]!;
+    const from = options.from;
+    const first =
+      from !== undefined
+        ? sweepStart(candidates, from)
+        : options.random
+          ? candidates[Math.floor(Math.random() * candidates.length)]!
+          : candidates[0]!;
     const run: number[] = [];
     for (let next = first; run.length < max && next < this.have.total && this.isFree(next) && has(next) && holders(next) === rarest; next++) {
       this.claimed.add(next);
@@ -87,4 +99,23 @@ export class PieceScheduler {
       if (!this.have.has(index) && index < this.cursor) this.cursor = index;
     }
   }
+}
+
+/**
+ * Where a sweep goes on: `from` itself when it is still a candidate; otherwise the sweep has run
+ * into pieces someone else holds (another downloader sweeping there, whose newest pieces we
+ * cannot see yet), so it moves to the longest stretch of candidates, at a random point of its
+ * middle third, rather than trailing that downloader and fetching what it fetches.
+ */
+function sweepStart(candidates: number[], from: number): number {
+  if (candidates.includes(from)) return from;
+  let best = { start: 0, length: 0 };
+  for (let index = 0; index < candidates.length; ) {
+    let end = index;
+    while (end + 1 < candidates.length && candidates[end + 1] === candidates[end]! + 1) end++;
+    if (end - index + 1 > best.length) best = { start: index, length: end - index + 1 };
+    index = end + 1;
+  }
+  const offset = Math.floor(best.length / 3 + Math.random() * Math.max(1, best.length / 3));
+  return candidates[best.start + Math.min(best.length - 1, offset)]!;
 }
