@@ -82,7 +82,10 @@ describe('swarming between peer processes', () => {
   });
 
   it('downloaders started together feed each other, only verified pieces leave a partial source, and a killed one stops nobody', async () => {
-    const gets = downloaders.map((peer) => peer.user.run(['get', hash, '--out', peer.out, '--json'], { timeoutMs: 180_000 }));
+    // gina does not seed what she downloads (she still serves her pieces while downloading).
+    const gets = downloaders.map((peer) =>
+      peer.user.run(['get', hash, '--out', peer.out, '--json', ...(peer.name === 'gina' ? ['--no-seed'] : [])], { timeoutMs: 180_000 }),
+    );
     const [victim, ...survivors] = downloaders as [Peer, ...Peer[]];
 
     // While they download: a grant names partial sources with their bitfields, and a partial
@@ -150,10 +153,11 @@ describe('swarming between peer processes', () => {
   });
 
   it('seeds a completed download: a newcomer gets it from a downloader once the uploader is gone', async () => {
-    const [, eve, ...others] = downloaders as [Peer, Peer, ...Peer[]];
+    const [, eve, fred, gina] = downloaders as [Peer, Peer, Peer, Peer];
     const sessionOf = async (peer: Peer) => (JSON.parse((await peer.user.run(['status', '--json'])).stdout) as { peer: { sessionId: string } }).peer.sessionId;
-    const seeders = await Promise.all([eve, ...others].map(sessionOf));
+    const seeders = await Promise.all([eve, fred].map(sessionOf));
     await eventually(() => expect(eve.up.output).toMatch(/Seeding swarm\.bin/), 10_000);
+    expect(gina.up.output).not.toMatch(/Seeding swarm\.bin/);
     await seeder.up.stop();
 
     const newcomer = await CliUser.create(server.baseUrl);
@@ -171,6 +175,7 @@ describe('swarming between peer processes', () => {
     const outcome = JSON.parse(result.stdout) as { path: string; sourcesUsed: string[] };
     expect(sha256(await readFile(outcome.path))).toBe(hash);
     expect(outcome.sourcesUsed.length).toBeGreaterThan(0);
+    // Only the seeding downloaders can have served it: the uploader is gone, gina said --no-seed.
     for (const source of outcome.sourcesUsed) expect(seeders).toContain(source);
 
     // Moving the seeded file away withdraws it.
