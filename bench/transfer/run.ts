@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomFillSync, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm, statfs, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { hashFile } from '../../apps/peer/src/shares/hash-file.js';
 import { startPeerProcess, type PeerProcess } from '../../apps/peer/src/testing/peer-process.js';
 import { createTicketAuthority } from '../../apps/peer/src/testing/ticket-authority.js';
+import { makeFile } from '../random-file.js';
 
 /**
  * The transfer benchmark (`npm run bench:transfer`): a verified 1 GiB peer-to-peer download on
@@ -24,16 +25,6 @@ const MB = 1e6;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function makeFile(path: string, size: number): Promise<void> {
-  const handle = await open(path, 'w');
-  const block = Buffer.allocUnsafe(16 * 1024 * 1024);
-  for (let written = 0; written < size; written += block.length) {
-    randomFillSync(block);
-    await handle.write(block, 0, Math.min(block.length, size - written));
-  }
-  await handle.close();
-}
 
 function startAndWait(command: string, args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -7,12 +7,12 @@ export interface ConnectedPeer {
   socket: PeerClientSocket;
   ready: PeerReady;
   /** emits an event and resolves with its acknowledgement */
-  call<E extends 'share:sync' | 'share:delta' | 'search' | 'transfer:request' | 'transfer:report'>(
+  call<E extends 'share:sync' | 'share:delta' | 'search' | 'transfer:request' | 'transfer:report' | 'swarm:announce' | 'swarm:have' | 'swarm:leave'>(
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<Ack<any>>;
   /** resolves with the data of a successful acknowledgement, throws on an error one */
-  ok<T = any>(event: 'share:sync' | 'share:delta' | 'search' | 'transfer:request' | 'transfer:report', payload: unknown): Promise<T>;
+  ok<T = any>(event: 'share:sync' | 'share:delta' | 'search' | 'transfer:request' | 'transfer:report' | 'swarm:announce' | 'swarm:have' | 'swarm:leave', payload: unknown): Promise<T>;
   close(): void;
 }
 

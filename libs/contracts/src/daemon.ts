@@ -20,6 +20,8 @@ export const StartDownloadSchema = z.strictObject({
   sha256: Sha256Schema,
   /** absolute path of the folder to save into (created if missing); the settings' download folder when absent */
   outputDir: AbsolutePathSchema.optional(),
+  /** share the completed file from where it is saved (default: the peer's `seed` setting, on unless turned off) */
+  seed: z.boolean().optional(),
 });
 export type StartDownload = z.infer<typeof StartDownloadSchema>;
 
@@ -41,6 +43,8 @@ export interface DownloadResult {
   bytes: number;
   /** bytes an earlier, interrupted run had stored and that verified again */
   resumedBytes?: number;
+  /** of `bytes`, those that came from partial sources: other peers still downloading it (swarming) */
+  partialBytes?: number;
   /** the complete file, when ok */
   path: string | null;
   alreadyComplete?: boolean;

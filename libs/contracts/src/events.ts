@@ -2,6 +2,7 @@ import type { ErrorBody } from './errors.js';
 import type { PeerReady, SessionEnded } from './presence.js';
 import type { SearchQueryInput, SearchResponse } from './search.js';
 import type { ShareDelta, ShareDeltaResult, ShareSync, ShareSyncResult } from './shares.js';
+import type { SwarmAck, SwarmAnnounce, SwarmHave, SwarmLeave } from './swarm.js';
 import type { TransferGrant, TransferPush, TransferReport, TransferRequest } from './transfers.js';
 
 /** Every acknowledgement: the result, or an error in the same shape REST errors have. */
@@ -18,6 +19,9 @@ export interface ClientToServerEvents {
   search: (payload: SearchQueryInput, ack: AckCallback<SearchResponse>) => void;
   'transfer:request': (payload: TransferRequest, ack: AckCallback<TransferGrant>) => void;
   'transfer:report': (payload: TransferReport, ack: AckCallback<{ recorded: true }>) => void;
+  'swarm:announce': (payload: SwarmAnnounce, ack: AckCallback<SwarmAck>) => void;
+  'swarm:have': (payload: SwarmHave, ack: AckCallback<SwarmAck>) => void;
+  'swarm:leave': (payload: SwarmLeave, ack: AckCallback<{ left: boolean }>) => void;
 }
 
 /** Events the server sends to a peer. */

@@ -8,6 +8,7 @@ export * from './search.js';
 export * from './presence.js';
 export * from './transfers.js';
 export * from './tickets.js';
+export * from './swarm.js';
 export * from './peer-http.js';
 export * from './events.js';
 export * from './admin.js';

@@ -15,6 +15,10 @@ export interface TransferSource {
   /** base URL of the source's peer endpoint, or null when it is firewalled */
   url: string | null;
   firewalled: boolean;
+  /** a peer still downloading the file (swarming): it serves only the pieces in `bitfield` */
+  partial: boolean;
+  /** partial sources only: the pieces it had verified when it last told the server (see swarm.ts) */
+  bitfield?: string;
 }
 
 export interface TransferGrant {

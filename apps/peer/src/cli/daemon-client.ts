@@ -23,9 +23,9 @@ export class DaemonClient {
   }
 
   /** Starts a download, or finds the one already bringing that file into that folder. */
-  async start(sha256: string, outputDir: string): Promise<{ download: DownloadView; alreadyRunning: boolean }> {
+  async start(sha256: string, outputDir: string, options: { seed?: boolean } = {}): Promise<{ download: DownloadView; alreadyRunning: boolean }> {
     try {
-      return { download: await this.request<DownloadView>('POST', '/downloads', { sha256, outputDir }), alreadyRunning: false };
+      return { download: await this.request<DownloadView>('POST', '/downloads', { sha256, outputDir, ...options }), alreadyRunning: false };
     } catch (error) {
       if (error instanceof DaemonApiError && error.status === 409 && error.download) return { download: error.download, alreadyRunning: true };
       throw error;

@@ -11,7 +11,13 @@ export interface PeerConfig {
   downloadDir?: string;
   uploadSlots?: number;
   uploadBytesPerSecond?: number | null;
-  seeding?: boolean;
+  /** share completed downloads from where they were saved (seeding); on unless false */
+  seed?: boolean;
+  /**
+   * take part in swarms: serve the verified pieces of downloads in progress and fetch from other
+   * downloaders (on unless false; off, downloads use complete sources only)
+   */
+  swarm?: boolean;
 }
 
 export interface Credentials {

@@ -141,9 +141,9 @@ export function controlRoutes(handlers: ControlHandlers): Route[] {
       method: 'POST',
       path: /^\/downloads$/,
       handle: async ({ body }) => {
-        const { sha256, outputDir } = parse(StartDownloadSchema, body);
+        const { sha256, outputDir, seed } = parse(StartDownloadSchema, body);
         const { folder } = await startOne(sha256, outputDir);
-        return downloadCall(() => downloads.start(sha256, folder), 201);
+        return downloadCall(() => downloads.start(sha256, folder, { seed }), 201);
       },
     },
     {

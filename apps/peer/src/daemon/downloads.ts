@@ -10,7 +10,13 @@ import type { FetchResult } from './fetch-file.js';
 export type DownloadRunner = (
   sha256: string,
   outputDir: string,
-  options: { signal: AbortSignal; onGrant: (grant: TransferGrant) => void; onProgress: (progress: DownloadProgress) => void },
+  options: {
+    signal: AbortSignal;
+    onGrant: (grant: TransferGrant) => void;
+    onProgress: (progress: DownloadProgress) => void;
+    /** share the completed file from where it was saved (false: `get --no-seed`; undefined: the peer's setting) */
+    seed?: boolean;
+  },
 ) => Promise<FetchResult>;
 
 export class DownloadConflictError extends Error {
@@ -80,7 +86,7 @@ export class Downloads {
   }
 
   /** Starts a download; a second one of the same file into the same folder is refused with the first. */
-  start(sha256: string, outputDir: string): DownloadView {
+  start(sha256: string, outputDir: string, options: { seed?: boolean } = {}): DownloadView {
     const running = this.list().find((download) => !isFinished(download) && download.sha256 === sha256 && download.outputDir === outputDir);
     if (running) throw new DownloadConflictError(running);
     const view: DownloadView = {
@@ -145,6 +151,7 @@ export class Downloads {
     const { sha256, outputDir } = entry.view;
     entry.ended = this.run(sha256, outputDir, {
       signal: controller.signal,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
       onGrant: (grant) => this.update(entry, granted(grant), grant.sources),
       onProgress: (progress) =>
         this.update(entry, { bytesDone: progress.bytesDone, bytesTotal: progress.bytesTotal, bytesPerSecond: progress.bytesPerSecond, activeSources: progress.activeSources }),

@@ -4,6 +4,7 @@ import type { PushReceiver } from '../http/push-receiver.js';
 import { downloadFile } from '../transfer/downloader.js';
 import type { DownloadOutcome, DownloadProgress, DownloadSource } from '../transfer/download-request.js';
 import type { TicketGrant } from '../transfer/ticket-renewal.js';
+import type { SwarmParticipation } from '../transfer/swarm.js';
 import { CliError } from '../cli/errors.js';
 
 /** Where tickets come from and where outcomes go: the daemon's socket, or REST for a standalone `get`. */
@@ -30,6 +31,8 @@ export interface FetchOptions {
   renewalDeadlineMs?: number;
   /** cancels the download (a pull) or stops waiting for the push */
   signal?: AbortSignal;
+  /** swarming: serve the verified pieces while downloading, and announce them (a running peer only) */
+  swarm?: SwarmParticipation;
 }
 
 /**
@@ -44,7 +47,7 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
   options.onGrant?.(grant);
   const file = { sha256: grant.sha256, size: grant.size, pieceRoot: grant.pieceRoot, name: grant.name, outputDir };
   const log = options.log ?? (() => undefined);
-  const from = grant.sources.map((source) => source.username).join(', ');
+  const from = grant.sources.map((source) => (source.partial ? `${source.username} (partial)` : source.username)).join(', ');
   log(`Downloading ${file.name} (${formatBytes(file.size)}) ${grant.mode === 'push' ? `by push from ${from}` : `from ${from}`}`);
   let outcome: DownloadOutcome;
   if (grant.mode === 'push') {
@@ -58,7 +61,7 @@ export async function fetchFile(sha256: string, outputDir: string, broker: Broke
       options.onGrant?.(grant);
       return { ticket: grant.ticket, sources: directSources(grant) };
     };
-    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log, signal: options.signal });
+    outcome = await downloadFile({ ...file, sources: directSources(grant), ticket: grant.ticket }, { onProgress: options.onProgress, renewTicket, log, signal: options.signal, swarm: options.swarm });
   }
   if (options.logOutcome !== false) log(describeOutcome(file.name, file.size, outcome));
   if (!outcome.alreadyComplete) {
@@ -86,7 +89,9 @@ function describeOutcome(name: string, size: number, outcome: DownloadOutcome): 
 
 function directSources(grant: TransferGrant): DownloadSource[] {
   if (grant.mode !== 'direct') return [];
-  return grant.sources.flatMap((source) => (source.url ? [{ sessionId: source.sessionId, url: source.url, username: source.username }] : []));
+  return grant.sources.flatMap((source) =>
+    source.url ? [{ sessionId: source.sessionId, url: source.url, username: source.username, ...(source.partial ? { partial: true, bitfield: source.bitfield } : {}) }] : [],
+  );
 }
 
 /**

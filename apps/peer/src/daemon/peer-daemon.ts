@@ -18,11 +18,13 @@ import type { CliContext } from '../cli/context.js';
 import { CliError } from '../cli/errors.js';
 import { describeBan } from '../cli/messages.js';
 import { pushFile } from '../http/push-upload.js';
+import { PartialFiles } from '../http/partial-files.js';
 import { PeerServer } from '../http/peer-server.js';
 import { TicketVerifier } from '../http/ticket-verifier.js';
 import { toCredentials } from '../cli/directory-client.js';
 import { effectiveFolders } from '../shares/share-folders.js';
 import type { SkippedFile } from '../shares/scan-folders.js';
+import { SeedList } from '../shares/seed-list.js';
 import { ShareLibrary } from '../shares/share-library.js';
 import { ControlServer } from './control-server.js';
 import type { EventSink } from './control-routes.js';
@@ -37,6 +39,7 @@ import { type Broker, fetchFile } from './fetch-file.js';
 import { PeerConnection, ServerCallError } from './peer-connection.js';
 import { Refusals } from './refusals.js';
 import { listDelta, shareDigest } from './share-digest.js';
+import { SwarmPresence } from './swarm-presence.js';
 
 export interface DaemonOptions {
   port: number;
@@ -82,6 +85,10 @@ export class PeerDaemon {
   private rescanTimer: NodeJS.Timeout | undefined;
   private rescanning: Promise<void> = Promise.resolve();
   private downloads!: Downloads;
+  /** completed downloads shared from where they were saved (seeding) */
+  private seeds!: SeedList;
+  private swarm!: SwarmPresence;
+  private readonly partials = new PartialFiles();
   /** the publish in progress (with its retries), and whether another was asked for meanwhile */
   private publishing: Promise<void> | undefined;
   private publishAgain = false;
@@ -113,8 +120,10 @@ export class PeerDaemon {
     this.shares = await effectiveFolders((await home.config()).shares);
     if (this.shares.length === 0) this.options.log('Nothing is shared yet (`peerdex share <dir>`); downloading still works');
     this.refusals = new Refusals(home.stateDir);
+    this.seeds = await SeedList.open(home.stateDir);
     this.library = await ShareLibrary.open({
       folders: this.shares,
+      files: this.seeds.list(),
       stateDir: home.stateDir,
       onProgress: (progress) => {
         this.hashing = progress;
@@ -127,6 +136,7 @@ export class PeerDaemon {
     const tickets = new TicketVerifier({ keys: async ({ refresh }) => (keys = !keys || refresh ? await client.ticketKeys() : keys) });
     this.server = new PeerServer({
       catalogue: this.library.catalogue,
+      partials: this.partials,
       tickets,
       sessionId: () => this.ready?.sessionId,
       uploadSlots: this.options.uploadSlots,
@@ -143,8 +153,16 @@ export class PeerDaemon {
     });
     this.options.log(`Serving shared files on ${this.endpoint}`);
 
+    this.swarm = new SwarmPresence(this.partials, (event, payload) => this.connection.call(event, payload, 30_000), this.options.log);
     this.downloads = new Downloads(
-      (sha256, outputDir, options) => fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log }),
+      async (sha256, outputDir, { seed, ...options }) => {
+        const config = await home.config();
+        const seeding = seed ?? config.seed !== false;
+        const swarm = config.swarm === false ? undefined : this.swarm.participate(seeding);
+        const result = await fetchFile(sha256, outputDir, this.broker(), { ...options, pushes: this.server.pushes, log: this.options.log, swarm });
+        if (result.ok && result.path && seeding) await this.seed(result.path);
+        return result;
+      },
       (error, sha256) => this.explainFailure(error, sha256),
     );
     const controlUrl = await this.startControl();
@@ -323,6 +341,8 @@ export class PeerDaemon {
     clearTimeout(this.activityTimer);
     clearTimeout(this.publishRetry);
     await this.downloads?.cancelAll(); // each saves what it verified, for the next run to resume
+    // No session from now on: a publish under way (a rescan that raced the stop) ends instead of retrying.
+    this.ready = undefined;
     this.connection?.close();
     await this.watcher?.close();
     await this.control?.close();
@@ -334,6 +354,8 @@ export class PeerDaemon {
   private async onReady(ready: PeerReady): Promise<void> {
     this.ready = ready;
     this.accountChanged();
+    // The downloads in progress are partial sources of this new session too.
+    this.swarm.reannounce();
     const where = ready.firewalled ? 'firewalled: others cannot connect to you; they get your files by push' : `reachable at ${ready.address}`;
     this.options.log(`Connected to ${this.context.server} as session ${ready.sessionId} (${where})`);
     if (ready.shareListRestored) {
@@ -417,6 +439,19 @@ export class PeerDaemon {
     return error instanceof Error ? error.message : String(error);
   }
 
+  /** Seeding: shares a completed download from where it was saved, and withdraws it when it moves or goes. */
+  private async seed(path: string): Promise<void> {
+    try {
+      if (!(await this.seeds.add(path))) return;
+      this.library.setFiles(this.seeds.list());
+      this.watcher?.add(path);
+      this.options.log(`Seeding ${basename(path)}: others can download it from you (\`peerdex get --no-seed\` does not)`);
+      this.scheduleRescan(0);
+    } catch (error) {
+      this.options.log(`Could not seed ${path}: ${(error as Error).message}`);
+    }
+  }
+
   private status(): DaemonStatus {
     const served = this.published.filter((entry) => !this.refusals.has(entry.path));
     return {
@@ -442,6 +477,7 @@ export class PeerDaemon {
     const report = await this.library.scan();
     this.published = report.entries;
     this.scanned(report.skipped);
+    await this.forgetMissingSeeds(report.missingFiles);
     this.options.log(
       `Sharing ${countOf(report.entries.length, 'file')} (${report.hashed} hashed, ${report.fromCache} unchanged)` +
         (report.skipped.length ? `; skipped ${report.skipped.length}, e.g. ${report.skipped[0]!.absolutePath}: ${report.skipped[0]!.reason}` : ''),
@@ -454,13 +490,22 @@ export class PeerDaemon {
     this.activityChanged();
   }
 
-  /** Watches the shared folders and the shares list itself (`peerdex share` while running). */
+  /** Seeded files that were moved or deleted are no longer shared, nor watched. */
+  private async forgetMissingSeeds(missing: string[]): Promise<void> {
+    if (missing.length === 0) return;
+    await this.seeds.remove(missing);
+    this.library.setFiles(this.seeds.list());
+    this.watcher?.unwatch(missing);
+    this.options.log(`Stopped seeding ${missing.map((path) => basename(path)).join(', ')}: moved or deleted`);
+  }
+
+  /** Watches the shared folders, the seeded files and the shares list itself (`peerdex share` while running). */
   private async watchShares(): Promise<void> {
     const configFile = join(this.context.home.dir, 'config.json');
     await this.watcher?.close();
     // A new watcher for the new set: unwatching a folder inside a watched one would also silence
     // that part of the outer folder.
-    this.watcher = watch([...this.shares, configFile], { ignoreInitial: true, persistent: true });
+    this.watcher = watch([...this.shares, ...this.seeds.list(), configFile], { ignoreInitial: true, persistent: true });
     this.watcher.on('all', (_event, path) => {
       if (path === configFile) this.reloading = this.reloading.then(() => this.reloadShares()).catch((error: Error) => this.options.log(`Reading the shared folders failed: ${error.message}`));
       else this.scheduleRescan();
@@ -499,6 +544,7 @@ export class PeerDaemon {
     const report = await this.library.scan();
     this.published = report.entries;
     this.scanned(report.skipped);
+    await this.forgetMissingSeeds(report.missingFiles);
     const { added, removed } = listDelta(before, this.published);
     if (added.length === 0 && removed.length === 0) return;
     this.options.log(`Shares changed: ${added.length} added or changed, ${removed.length} removed`);

@@ -12,12 +12,15 @@ export async function readSettings(home: PeerHome): Promise<PeerSettings> {
     downloadDir: config.downloadDir ?? join(homedir(), 'Downloads'),
     uploadSlots: config.uploadSlots ?? DEFAULT_UPLOAD_SLOTS,
     uploadBytesPerSecond: config.uploadBytesPerSecond ?? null,
-    seeding: config.seeding ?? true,
+    seeding: config.seed !== false,
   };
 }
 
 export async function updateSettings(home: PeerHome, patch: SettingsPatch): Promise<PeerSettings> {
+  const { seeding, ...rest } = patch;
   const config = await home.config();
-  await home.saveConfig({ ...config, ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) });
+  const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  // Seeding is the `seed` key that `peerdex seeding on|off` and `get` read too.
+  await home.saveConfig({ ...config, ...changes, ...(seeding === undefined ? {} : { seed: seeding }) });
   return readSettings(home);
 }

@@ -4,9 +4,11 @@ import { PIECE_SIZE, type PieceList, type TicketClaims } from '#contracts';
 import type { CatalogueEntry, ShareCatalogue } from '../shares/catalogue.js';
 import { digestsToHex } from '../shares/piece-hashes.js';
 import { RateLimiter } from '../util/rate-limiter.js';
+import type { PartialFiles } from './partial-files.js';
 import { PushReceiver } from './push-receiver.js';
 import { bearerToken, sendError, sendJson } from './responses.js';
-import { type UploadRecord, serveFile } from './serve-file.js';
+import { type ServeFileContext, type UploadRecord, serveFile } from './serve-file.js';
+import { servePartial } from './serve-partial.js';
 import { TicketRefusedError, type TicketVerifier } from './ticket-verifier.js';
 import { SessionHistory } from './session-history.js';
 import { UploadLog } from './upload-log.js';
@@ -14,6 +16,8 @@ import { UploadSlots } from './upload-slots.js';
 
 export interface PeerServerOptions {
   catalogue: ShareCatalogue;
+  /** downloads in progress whose verified pieces are served too (swarming) */
+  partials?: PartialFiles;
   tickets: TicketVerifier;
   /** this peer's current session id on the server; undefined while not connected */
   sessionId: () => string | undefined;
@@ -122,20 +126,10 @@ export class PeerServer {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(request, response, 'GET, HEAD');
       const claims = await this.authorize(request, response, sha256);
       if (!claims) return;
-      return serveFile(request, response, claims, {
-        catalogue: this.options.catalogue,
-        slots: this.slots,
-        retryAfterSeconds: this.options.retryAfterSeconds ?? 10,
-        rateLimiter: this.rateLimiter,
-        writeTimeoutMs: this.options.writeTimeoutMs ?? 60_000,
-        onStaleFile: this.onStaleFile,
-        onUploadStart: (record) => this.uploadLog?.started(record),
-        onUpload: (record) => {
-          this.uploadLog?.ended(record);
-          this.options.onUpload?.(record);
-        },
-        onBusy: (record) => this.uploadLog?.busy(record.ticketId, record.downloader, record.name, this.slots.capacity),
-      });
+      // A complete copy first; else a download in progress, for its verified pieces only.
+      const partial = this.options.catalogue.lookup(sha256) ? undefined : this.options.partials?.lookup(sha256);
+      if (partial) return servePartial(request, response, claims, this.serveContext(), partial);
+      return serveFile(request, response, claims, this.serveContext());
     }
     const push = PUSH_ROUTE.exec(path);
     if (push && UUID.test(push[1]!) && this.pushes.isExpected(push[1]!.toLowerCase())) {
@@ -147,6 +141,23 @@ export class PeerServer {
     }
     // Everything else, including anything that is not exactly 64 hex digits ("..", %2e%2e, %2F).
     sendError(request, response, 404, 'not found');
+  }
+
+  private serveContext(): ServeFileContext {
+    return {
+      catalogue: this.options.catalogue,
+      slots: this.slots,
+      retryAfterSeconds: this.options.retryAfterSeconds ?? 10,
+      rateLimiter: this.rateLimiter,
+      writeTimeoutMs: this.options.writeTimeoutMs ?? 60_000,
+      onStaleFile: this.onStaleFile,
+      onUploadStart: (record) => this.uploadLog?.started(record),
+      onUpload: (record) => {
+        this.uploadLog?.ended(record);
+        this.options.onUpload?.(record);
+      },
+      onBusy: (record) => this.uploadLog?.busy(record.download, record.downloader, record.name, this.slots.capacity),
+    };
   }
 
   /** The ticket's claims when it allows fetching `sha256` from this peer; otherwise answers 401/403. */
@@ -180,7 +191,7 @@ export class PeerServer {
   }
 
   private sendPieces(request: IncomingMessage, response: ServerResponse, sha256: string): void {
-    const entry = this.options.catalogue.lookup(sha256);
+    const entry = this.options.catalogue.lookup(sha256) ?? this.options.partials?.lookup(sha256);
     if (!entry) return sendError(request, response, 404, 'this peer does not share that file');
     const body: PieceList = { sha256, size: entry.size, pieceSize: PIECE_SIZE, pieces: digestsToHex(entry.pieces) };
     sendJson(request, response, 200, body, { etag: `"${sha256}"` });

@@ -12,6 +12,8 @@ import type { UploadSlots } from './upload-slots.js';
 export interface UploadRecord {
   sha256: string;
   ticketId: string;
+  /** the download the request belongs to (see downloadKey): what holds an upload slot */
+  download: string;
   /** the downloader's username, as the ticket names it */
   downloader: string;
   /** the name the file is shared under here */
@@ -38,7 +40,7 @@ export interface ServeFileContext {
   onUploadStart(record: UploadRecord): void;
   onUpload(record: UploadRecord): void;
   /** a downloader turned away: every slot is busy */
-  onBusy(record: Pick<UploadRecord, 'ticketId' | 'downloader' | 'name'>): void;
+  onBusy(record: Pick<UploadRecord, 'ticketId' | 'download' | 'downloader' | 'name'>): void;
 }
 
 /**
@@ -52,47 +54,85 @@ export async function serveFile(request: IncomingMessage, response: ServerRespon
   if (opened === 'not-shared') return sendError(request, response, 404, 'this peer does not share that file');
   if (opened === 'stale') return sendError(request, response, 409, 'the file changed since it was hashed; it is being re-indexed');
   const { handle, entry } = opened;
+  const file = { sha256: entry.sha256, size: entry.size, name: fileName(entry) };
   let handed = false;
   try {
-    const range = requestedRange(request, entry);
-    const headers: Record<string, string | number> = {
-      'accept-ranges': 'bytes',
-      etag: `"${entry.sha256}"`,
-      'cache-control': 'no-store',
-      'content-disposition': attachmentDisposition(fileName(entry)),
-    };
+    const range = requestedRange(request, file);
     if (range === 'unsatisfiable') {
       return sendError(request, response, 416, `the range is outside the file (${entry.size} bytes)`, { 'content-range': `bytes */${entry.size}` });
     }
-    const { start, end, partial } = range;
-    headers['content-type'] = 'application/octet-stream';
-    headers['content-length'] = end - start;
-    if (partial) headers['content-range'] = `bytes ${start}-${end - 1}/${entry.size}`;
-    const status = partial ? 206 : 200;
-    if (request.method === 'HEAD') {
-      response.writeHead(status, headers).end();
-      return;
-    }
-    const release = context.slots.tryAcquire(claims.jti);
-    if (!release) {
-      context.onBusy({ ticketId: claims.jti, downloader: claims.dun, name: fileName(entry) });
-      return sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
-    }
-    const record: UploadRecord = { sha256: entry.sha256, ticketId: claims.jti, downloader: claims.dun, name: fileName(entry), status, start, end, bytesSent: 0, result: 'interrupted' };
-    context.onUploadStart(record);
-    // The downloader may have hung up while the ticket was checked and the file opened: its
-    // 'close' has been and gone, so waiting for it would keep the slot forever.
-    if (response.destroyed) {
-      release();
-      return context.onUpload(record);
-    }
-    response.once('close', release);
-    response.writeHead(status, headers);
-    handed = true;
-    await streamRange(handle, response, context, record);
+    handed = await sendOpenedRange(request, response, claims, context, handle, file, range);
   } finally {
     if (!handed) await handle.close();
   }
+}
+
+export interface ServedFile {
+  sha256: string;
+  size: number;
+  /** the name it is shared (or being downloaded) under */
+  name: string;
+}
+
+/**
+ * Answers with bytes [start, end) of an open file: the headers, then (for GET) the bytes under an
+ * upload slot, the rate limit and the write timeout. True when it took `handle` over (and closed it).
+ */
+export async function sendOpenedRange(
+  request: IncomingMessage,
+  response: ServerResponse,
+  claims: TicketClaims,
+  context: ServeFileContext,
+  handle: FileHandle,
+  file: ServedFile,
+  range: { start: number; end: number; partial: boolean },
+  extraHeaders: Record<string, string> = {},
+): Promise<boolean> {
+  const { start, end, partial } = range;
+  const headers: Record<string, string | number> = {
+    ...extraHeaders,
+    'accept-ranges': 'bytes',
+    etag: `"${file.sha256}"`,
+    'cache-control': 'no-store',
+    'content-disposition': attachmentDisposition(file.name),
+    'content-type': 'application/octet-stream',
+    'content-length': end - start,
+  };
+  if (partial) headers['content-range'] = `bytes ${start}-${end - 1}/${file.size}`;
+  const status = partial ? 206 : 200;
+  if (request.method === 'HEAD') {
+    response.writeHead(status, headers).end();
+    return false;
+  }
+  const download = downloadKey(claims);
+  const release = context.slots.tryAcquire(download);
+  if (!release) {
+    context.onBusy({ ticketId: claims.jti, download, downloader: claims.dun, name: file.name });
+    sendError(request, response, 503, `all ${context.slots.capacity} upload slots are busy`, { 'retry-after': String(context.retryAfterSeconds) });
+    return false;
+  }
+  const record: UploadRecord = { sha256: file.sha256, ticketId: claims.jti, download, downloader: claims.dun, name: file.name, status, start, end, bytesSent: 0, result: 'interrupted' };
+  context.onUploadStart(record);
+  // The downloader may have hung up while the ticket was checked and the file opened: its
+  // 'close' has been and gone, so waiting for it would keep the slot forever.
+  if (response.destroyed) {
+    release();
+    context.onUpload(record);
+    return false;
+  }
+  response.once('close', release);
+  response.writeHead(status, headers);
+  await streamRange(handle, response, context, record);
+  return true;
+}
+
+/**
+ * One download, whatever ticket it came with: a connected downloader's session and file (its
+ * renewed tickets, every few seconds while swarming, are still the same download and share one
+ * upload slot and one log line); a ticket without a session (REST) is a download of its own.
+ */
+export function downloadKey(claims: TicketClaims): string {
+  return claims.dsn ? `${claims.sub}/${claims.dsn}/${claims.sha}` : claims.jti;
 }
 
 export type Opened = { handle: FileHandle; entry: CatalogueEntry } | 'not-shared' | 'stale';
@@ -117,7 +157,8 @@ export async function openCurrent(sha256: string, context: Pick<ServeFileContext
   return sawStale ? 'stale' : 'not-shared';
 }
 
-function requestedRange(request: IncomingMessage, entry: CatalogueEntry): { start: number; end: number; partial: boolean } | 'unsatisfiable' {
+/** The byte range a GET asks for (RFC 9110 §14; an If-Range naming another version means the whole file). */
+export function requestedRange(request: IncomingMessage, entry: Pick<ServedFile, 'sha256' | 'size'>): { start: number; end: number; partial: boolean } | 'unsatisfiable' {
   const ifRange = request.headers['if-range'];
   const whole = { start: 0, end: entry.size, partial: false };
   // If-Range naming another version: send the whole file rather than a piece of something else.

@@ -41,35 +41,35 @@ export class UploadLog {
     upload.lastResult = record.result;
     if (upload.active > 0) return;
     clearTimeout(upload.timer);
-    upload.timer = setTimeout(() => this.finish(record.ticketId), LINGER_MS);
+    upload.timer = setTimeout(() => this.finish(record.download), LINGER_MS);
     upload.timer.unref();
   }
 
-  busy(ticketId: string, downloader: string, name: string, capacity: number): void {
-    const upload = this.upload({ ticketId, downloader, name });
+  busy(download: string, downloader: string, name: string, capacity: number): void {
+    const upload = this.upload({ download, downloader, name });
     if (upload.turnedAway) return;
     upload.turnedAway = true;
     this.log(`Turned ${downloader} away for ${name}: all ${capacity} upload slots are busy (they will ask again)`);
     if (upload.active === 0 && upload.requests === 0) {
       clearTimeout(upload.timer);
-      upload.timer = setTimeout(() => this.uploads.delete(ticketId), 10 * LINGER_MS);
+      upload.timer = setTimeout(() => this.uploads.delete(download), 10 * LINGER_MS);
       upload.timer.unref();
     }
   }
 
-  private upload(record: Pick<UploadRecord, 'ticketId' | 'downloader' | 'name'>): Upload {
-    let upload = this.uploads.get(record.ticketId);
+  private upload(record: Pick<UploadRecord, 'download' | 'downloader' | 'name'>): Upload {
+    let upload = this.uploads.get(record.download);
     if (!upload) {
       upload = { downloader: record.downloader, name: record.name, bytes: 0, requests: 0, active: 0, lastResult: 'complete', turnedAway: false };
-      this.uploads.set(record.ticketId, upload);
+      this.uploads.set(record.download, upload);
     }
     return upload;
   }
 
-  private finish(ticketId: string): void {
-    const upload = this.uploads.get(ticketId);
+  private finish(download: string): void {
+    const upload = this.uploads.get(download);
     if (!upload || upload.active > 0) return;
-    this.uploads.delete(ticketId);
+    this.uploads.delete(download);
     if (upload.requests === 0) return;
     const sent = formatBytes(upload.bytes);
     const requests = `${upload.requests} request${upload.requests === 1 ? '' : 's'}`;

@@ -62,6 +62,44 @@ export async function scanFolders(folders: readonly string[]): Promise<FolderSca
   return result;
 }
 
+/** The folder name seeded files are published under: `seeding/<file name>`. */
+export const SEEDING_FOLDER = 'seeding';
+
+export interface SeedScan extends FolderScan {
+  /** seeded files that are gone (moved or deleted), or no longer regular files */
+  missing: string[];
+}
+
+/**
+ * Single files shared by seeding (completed downloads), published as `seeding/<name>` (`seeding
+ * (2)/<name>` for a second file of the same name). A file already found in a shared folder is
+ * published there only.
+ */
+export async function scanSeededFiles(paths: readonly string[], alreadyFound: ReadonlySet<string>): Promise<SeedScan> {
+  const result: SeedScan = { files: [], skipped: [], missing: [] };
+  const taken = new Set<string>();
+  for (const path of paths) {
+    const absolutePath = resolve(path);
+    if (alreadyFound.has(absolutePath)) continue;
+    const info = await stat(absolutePath).catch(() => undefined);
+    if (!info?.isFile()) {
+      result.missing.push(path);
+      continue;
+    }
+    const name = basename(absolutePath);
+    let publishedPath = `${SEEDING_FOLDER}/${name}`;
+    for (let n = 2; taken.has(publishedPath.toLowerCase()); n++) publishedPath = `${SEEDING_FOLDER} (${n})/${name}`;
+    const problem = sharePathProblem(publishedPath);
+    if (problem) {
+      result.skipped.push({ absolutePath, reason: `name cannot be published: path ${problem}` });
+      continue;
+    }
+    taken.add(publishedPath.toLowerCase());
+    result.files.push({ absolutePath, publishedPath, size: info.size, mtimeMs: info.mtimeMs });
+  }
+  return result;
+}
+
 interface WalkContext {
   root: string;
   realRoot: string;

@@ -3,11 +3,13 @@ import type { FileEntry } from '#contracts';
 import { type CatalogueEntry, ShareCatalogue } from './catalogue.js';
 import { FileChangedWhileHashingError, type FileHashes, hashFile } from './hash-file.js';
 import { HashCache } from './hash-cache.js';
-import { type FoundFile, type SkippedFile, scanFolders } from './scan-folders.js';
+import { type FoundFile, type SkippedFile, scanFolders, scanSeededFiles } from './scan-folders.js';
 
 export interface ShareLibraryOptions {
   /** folders to share, in a stable order (it decides which of two same-named folders gets " (2)") */
   folders: string[];
+  /** single files to share besides (seeding: completed downloads), published as `seeding/<name>` */
+  files?: string[];
   /** where the hash cache lives; the caller's per-user state directory */
   stateDir: string;
   /** the hash function; replaceable so tests can count how often files are really hashed */
@@ -22,6 +24,8 @@ export interface ScanReport {
   /** files whose hashes came from the cache */
   fromCache: number;
   skipped: SkippedFile[];
+  /** of `files`, those that are gone (moved or deleted): no longer shared */
+  missingFiles: string[];
 }
 
 export interface FileRefresh {
@@ -57,6 +61,11 @@ export class ShareLibrary {
     this.options = { ...this.options, folders: [...folders] };
   }
 
+  /** Changes the single files shared besides the folders (seeding); the next scan uses them. */
+  setFiles(files: string[]): void {
+    this.options = { ...this.options, files: [...files] };
+  }
+
   /** The published entries, as last scanned or refreshed. */
   entries(): FileEntry[] {
     return this.catalogue.all().map(toFileEntry);
@@ -64,7 +73,9 @@ export class ShareLibrary {
 
   async scan(): Promise<ScanReport> {
     const found = await scanFolders(this.options.folders);
-    const report: ScanReport = { entries: [], hashed: 0, fromCache: 0, skipped: found.skipped };
+    const seeded = await scanSeededFiles(this.options.files ?? [], new Set(found.files.map((file) => file.absolutePath)));
+    found.files.push(...seeded.files);
+    const report: ScanReport = { entries: [], hashed: 0, fromCache: 0, skipped: [...found.skipped, ...seeded.skipped], missingFiles: seeded.missing };
     const fresh: CatalogueEntry[] = [];
     let lastSave = Date.now();
     for (const [index, file] of found.files.entries()) {

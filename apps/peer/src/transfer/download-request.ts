@@ -9,6 +9,9 @@ export const DownloadSourceSchema = z.object({
   url: z.url({ protocol: /^http$/, error: 'must be an http:// URL' }),
   /** its user, as the grant names it: how the source is named in messages */
   username: z.string().min(1).optional(),
+  /** a peer still downloading the file: it has only the pieces of `bitfield` (see contracts' swarm.ts) */
+  partial: z.boolean().optional(),
+  bitfield: z.string().max(200_000).optional(),
 });
 export type DownloadSource = z.infer<typeof DownloadSourceSchema>;
 
@@ -61,4 +64,6 @@ export interface DownloadOutcome {
   alreadyComplete?: boolean;
   /** bytes a previous run had already stored and that verified again */
   resumedBytes?: number;
+  /** of `bytes`, those delivered by partial sources: other downloaders (swarming) */
+  partialBytes?: number;
 }

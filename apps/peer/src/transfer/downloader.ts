@@ -18,6 +18,7 @@ import { type SourcePolicy, SourceState } from './source-state.js';
 import { ProgressMeter } from './progress-meter.js';
 import { type RenewTicket, type TicketGrant, TicketRenewal } from './ticket-renewal.js';
 import type { DownloadSource } from './download-request.js';
+import type { PartialFile, SwarmParticipation } from './swarm.js';
 
 export interface DownloadOptions extends Partial<SourcePolicy> {
   signal?: AbortSignal;
@@ -43,11 +44,27 @@ export interface DownloadOptions extends Partial<SourcePolicy> {
   renewTicket?: RenewTicket;
   /** lines worth showing the user: a source lost, a ticket renewed */
   log?: (line: string) => void;
+  /**
+   * swarming: the download serves its verified pieces to others while it runs (and says so), and
+   * claims pieces rarest first, starting at random, so that downloaders that started together
+   * fetch different pieces and trade them
+   */
+  swarm?: SwarmParticipation;
+  /**
+   * ask the directory for a fresh grant this often (with renewTicket), to learn new partial
+   * sources and the pieces they have (default: 4 s when `swarm` is set, never otherwise)
+   */
+  refreshSourcesMs?: number;
+  /** a partial source with none of the pieces still needed is given up after this long without a complete source (default 30 s) */
+  partialIdleMs?: number;
 }
 
 type PartPlacement = Extract<Placement, { kind: 'part' }>;
 
 const STATE_SAVE_INTERVAL_MS = 2_000;
+/** how long a count of which partial source holds which piece is reused */
+const HOLDER_COUNT_TTL_MS = 250;
+const FIRST_REFRESH_MS = 1_500;
 /** below this, starting threads costs more than hashing on the receiving thread */
 const OFF_THREAD_THRESHOLD = 16 * 1024 * 1024;
 
@@ -107,6 +124,15 @@ class Download {
   private lastStateSave = Date.now();
   private waiters: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
+  private partial?: PartialFile;
+  private lastRefresh = Date.now();
+  private refreshes = 0;
+  private refreshing = false;
+  private holderCounts?: { at: number; counts: Uint16Array };
+  /** bytes delivered by partial sources (swarming) */
+  private partialBytes = 0;
+  /** swarming: where this download next asks complete sources for pieces (it starts at random) */
+  private sweep?: number;
 
   constructor(
     private readonly request: ValidDownloadRequest,
@@ -123,7 +149,7 @@ class Download {
     if (options.renewTicket) {
       this.renewal = new TicketRenewal(
         options.renewTicket,
-        { renewed: (grant) => this.useGrant(grant), failed: (error) => this.log(`Could not get a new ticket (${errorMessage(error)}); trying again shortly`) },
+        { renewed: (grant) => this.useGrant(grant, this.refreshing), failed: (error) => this.log(`Could not get a new ticket (${errorMessage(error)}); trying again shortly`) },
         AbortSignal.any([this.signal, this.finished.signal]),
       );
     }
@@ -166,7 +192,12 @@ class Download {
         resumedBytes = await verifyHeldPieces(this.handle, have, size, this.digests);
       }
       this.scheduler = new PieceScheduler(have);
+      if (this.options.swarm && have.total > 0) this.sweep = Math.floor(Math.random() * have.total);
       this.meter.start(resumedBytes);
+      if (this.options.swarm && pieceRoot && this.digests && have.total > 0) {
+        this.partial = { sha256: this.request.sha256, size, pieceRoot, name: this.request.name, path: this.placement.partPath, pieces: this.digests, have };
+        this.options.swarm.started(this.partial);
+      }
       if (this.digests && (this.options.checkPiecesOffThread ?? size >= OFF_THREAD_THRESHOLD)) {
         this.writer = pieceWriter(this.placement.partPath, (buffer) => this.buffers.release(buffer));
         this.writer.alreadyStored(storedRanges(have, size));
@@ -181,11 +212,15 @@ class Download {
       if (this.fatal) throw this.fatal;
       if (this.signal.aborted) return await this.failed('aborted', have, resumedBytes);
       if (!have.complete) return await this.failed(`no source could deliver the rest: ${this.sourceReasons()}`, have, resumedBytes);
-      return await this.complete(resumedBytes);
+      const outcome = await this.complete(resumedBytes);
+      // Others keep getting pieces from the complete file until the owner has published it (seeding).
+      if (this.partial && outcome.path) this.partial.path = outcome.path;
+      return outcome;
     } catch (error) {
       if (isOutOfSpace(error)) return await this.failed(await noSpaceReason(this.request.outputDir, size - countBytes(have, size)), have, resumedBytes);
       return await this.failed(`download failed: ${error instanceof Error ? error.message : String(error)}`, have, resumedBytes);
     } finally {
+      if (this.partial) this.options.swarm!.ended(this.partial.path !== this.placement.partPath);
       this.finished.abort();
       clearInterval(this.timer);
       this.signal.removeEventListener('abort', abortAll);
@@ -204,12 +239,28 @@ class Download {
         await this.changeOrTimeout(wait);
         continue;
       }
-      const run = this.scheduler.claim(this.spanSize());
+      const holders = this.holders();
+      const run = this.scheduler.claim(this.spanSize(source), {
+        has: (index) => source.has(index),
+        holders,
+        random: this.options.swarm !== undefined,
+        // A complete source's upload is the swarm's scarce resource: it is asked for what no
+        // partial source can give, while partial sources can give the rest (not near the end),
+        // sweeping on from where this download last asked it.
+        ...(holders && !source.partial && this.scheduler.unclaimed > this.lanes.size ? { onlyUnheld: true } : {}),
+        ...(this.sweep !== undefined && !source.partial ? { from: this.sweep } : {}),
+      });
+      if (run && this.sweep !== undefined && !source.partial) this.sweep = (run.at(-1)! + 1) % this.scheduler.have.total;
       if (!run) {
-        // Everything left is in flight elsewhere; wake when a piece lands or is given back.
+        if (this.uselessPartial(source)) {
+          source.drop('it has none of the pieces still needed, and no complete source is left');
+          break;
+        }
+        // Everything left is in flight elsewhere (or this partial source lacks it); wake when a piece lands or is given back.
         await this.changeOrTimeout(1000);
         continue;
       }
+      source.idleSince = undefined;
       const ticket = source.ticket;
       try {
         await fetchSpan(this.connect(source), {
@@ -219,6 +270,7 @@ class Download {
           count: run.length,
           allocate: (length) => this.buffers.take(length),
           onPiece: (index, data) => this.storePiece(source, index, data),
+          onPieces: (bitfield) => source.partial && source.learnPieces({ partial: true, bitfield }),
         });
         source.succeeded();
       } catch (error) {
@@ -230,6 +282,29 @@ class Download {
       }
     }
     this.notify();
+  }
+
+  /** How many partial sources that can be asked now hold each piece (for rarest first); undefined without any. */
+  private holders(): ((index: number) => number) | undefined {
+    const partials = this.sources.filter((source) => source.partial && !source.dropped && source.waitMs() === 0);
+    if (partials.length === 0) return undefined;
+    const now = Date.now();
+    if (!this.holderCounts || now - this.holderCounts.at > HOLDER_COUNT_TTL_MS) {
+      const counts = new Uint16Array(this.scheduler.have.total);
+      for (const source of partials) for (let index = 0; index < counts.length; index++) if (source.has(index)) counts[index]!++;
+      this.holderCounts = { at: now, counts };
+    }
+    const counts = this.holderCounts.counts;
+    return (index) => counts[index]!;
+  }
+
+  /** A partial source that has had nothing to offer for long, while no complete source is left to fetch the rest from. */
+  private uselessPartial(source: SourceState): boolean {
+    if (!source.partial) return false;
+    const now = Date.now();
+    source.idleSince ??= now;
+    if (now - source.idleSince < (this.options.partialIdleMs ?? 30_000)) return false;
+    return !this.sources.some((other) => !other.partial && !other.dropped);
   }
 
   /**
@@ -252,7 +327,7 @@ class Download {
   }
 
   /** A renewed ticket: sources it names (by address) are asked with it; new ones join the download. */
-  private useGrant(grant: TicketGrant): void {
+  private useGrant(grant: TicketGrant, periodic = false): void {
     const joined: string[] = [];
     for (const offered of uniqueByUrl(grant.sources)) {
       const known = this.sources.find((source) => source.source.url === offered.url);
@@ -264,13 +339,16 @@ class Download {
         joined.push(source.name);
       }
     }
+    this.holderCounts = undefined;
+    // A periodic refresh (swarming) is worth a line only when it brings new sources.
+    if (periodic && joined.length === 0) return this.notify();
     const active = this.sources.filter((source) => !source.dropped).map((source) => source.name);
     this.log(`Got a new ticket from the server; sources: ${active.join(', ') || 'none'}${joined.length ? ` (new: ${joined.join(', ')})` : ''}`);
     this.notify();
   }
 
   private sourceState(source: DownloadSource, ticket: string): SourceState {
-    return new SourceState(source, ticket, this.policy, (lost) => this.sourceLost(lost));
+    return new SourceState(source, ticket, this.policy, (lost) => this.sourceLost(lost), pieceCount(this.request.size));
   }
 
   private startLanes(source: SourceState): void {
@@ -293,10 +371,14 @@ class Download {
   }
 
   /** Big requests while much is left (fewer round trips), single pieces near the end. */
-  private spanSize(): number {
-    const lanes = this.sources.filter((source) => !source.dropped).length * this.requestsPerSource;
+  private spanSize(source: SourceState): number {
+    const lanes = this.sources.filter((other) => !other.dropped).length * this.requestsPerSource;
     const fairShare = Math.floor(this.scheduler.unclaimed / (2 * Math.max(1, lanes)));
-    return Math.max(1, Math.min(this.options.piecesPerRequest ?? 16, fairShare));
+    // Swarming: short runs, so that pieces reach the others (and are announced) soon after they
+    // arrive; single pieces from a complete source, whose upload the whole swarm shares, so that
+    // what it sends becomes visible (and tradeable) fast and is rarely sent twice.
+    const swarmSpan = source.partial ? 4 : 1;
+    return Math.max(1, Math.min(this.options.piecesPerRequest ?? (this.options.swarm ? swarmSpan : 16), fairShare));
   }
 
   /**
@@ -324,6 +406,8 @@ class Download {
     if (!ok) return source.failed({ kind: 'bad-piece', index });
     this.scheduler.done(index);
     source.delivered();
+    if (source.partial) this.partialBytes += end - start;
+    this.options.swarm?.verified();
     this.renewal?.progressed();
     this.bytesFetched += end - start;
     this.meter.add(end - start);
@@ -381,6 +465,7 @@ class Download {
       path,
       sourcesUsed: this.sources.flatMap((source) => [...source.usedSessions]),
       badSources: this.sources.flatMap((source) => [...source.blamedSessions]),
+      ...(this.partialBytes > 0 ? { partialBytes: this.partialBytes } : {}),
       ...(reason ? { reason } : {}),
       ...(resumedBytes > 0 ? { resumedBytes } : {}),
     };
@@ -414,8 +499,26 @@ class Download {
   private tick(): void {
     if (!this.scheduler) return;
     this.emitProgress();
+    const refreshMs = this.options.refreshSourcesMs ?? (this.options.swarm ? 4_000 : undefined);
+    // The first refresh comes sooner: downloaders that started together have pieces by then.
+    const due = this.refreshes === 0 ? Math.min(FIRST_REFRESH_MS, refreshMs ?? 0) : refreshMs;
+    if (refreshMs && due && this.renewal && !this.scheduler.complete && Date.now() - this.lastRefresh >= due) {
+      this.lastRefresh = Date.now();
+      this.refreshes++;
+      void this.refreshSources();
+    }
     if (this.stateDirty && Date.now() - this.lastStateSave > STATE_SAVE_INTERVAL_MS) {
       this.saveStateNow(this.scheduler.have).catch(() => undefined);
+    }
+  }
+
+  /** Swarming: a fresh grant names the partial sources that appeared since, and what each has now. */
+  private async refreshSources(): Promise<void> {
+    this.refreshing = true;
+    try {
+      await this.renewal!.request();
+    } finally {
+      this.refreshing = false;
     }
   }
 

@@ -1,5 +1,5 @@
 import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
-import { PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
+import { PARTIAL_PIECES_HEADER, PEER_PATHS, type PieceList, PieceListSchema, pieceRange } from '#contracts';
 
 /** Why a source failed a request, which decides what the downloader does with it next. */
 export type SourceFailure =
@@ -12,7 +12,9 @@ export type SourceFailure =
   /** connection refused or reset, 5xx, timeout, truncated body: the source is failing */
   | { kind: 'dead'; message: string }
   /** bytes that failed verification against the piece digest: the source lied */
-  | { kind: 'bad-piece'; index: number };
+  | { kind: 'bad-piece'; index: number }
+  /** 416 from a partial source: it has not verified those pieces yet; `bitfield` is what it has */
+  | { kind: 'missing'; message: string; bitfield?: string };
 
 export class SourceError extends Error {
   constructor(readonly failure: SourceFailure) {
@@ -31,6 +33,8 @@ export function describeFailure(failure: SourceFailure): string {
       return failure.message;
     case 'bad-piece':
       return `sent piece ${failure.index} with the wrong bytes`;
+    case 'missing':
+      return `does not have those pieces yet: ${failure.message}`;
   }
 }
 
@@ -52,6 +56,8 @@ export interface SpanRequest {
   allocate(length: number): Buffer;
   /** a complete piece (in a buffer from `allocate`); resolves once it is checked and stored */
   onPiece(index: number, data: Buffer): Promise<void>;
+  /** a partial source said which pieces it has now (its PARTIAL_PIECES_HEADER) */
+  onPieces?(bitfield: string): void;
 }
 
 const MAX_PENDING_WRITES = 4;
@@ -61,6 +67,8 @@ export async function fetchSpan(source: SourceConnection, span: SpanRequest): Pr
   const start = pieceRange(span.first, span.size).start;
   const end = pieceRange(span.first + span.count - 1, span.size).end;
   const response = await send(source, PEER_PATHS.file(span.sha256), { range: `bytes=${start}-${end - 1}` });
+  const pieces = response.headers[PARTIAL_PIECES_HEADER];
+  if (typeof pieces === 'string' && response.statusCode === 206) span.onPieces?.(pieces);
   if (response.statusCode === 206) {
     const expected = `bytes ${start}-${end - 1}/${span.size}`;
     if (response.headers['content-range'] !== expected) throw fail(response, { kind: 'dead', message: `answered ${response.headers['content-range']} for ${expected}` });
@@ -173,7 +181,9 @@ export class StorageError extends Error {
 
 async function statusFailure(response: IncomingMessage): Promise<SourceFailure> {
   const status = response.statusCode ?? 0;
-  const message = await errorMessage(response);
+  const { message, body } = await errorBody(response);
+  // A partial source without those pieces says which it has (docs/protocol.md, swarming).
+  if (status === 416 && typeof body?.bitfield === 'string') return { kind: 'missing', message, bitfield: body.bitfield };
   if (status === 503) return { kind: 'busy', retryAfterMs: retryAfterMs(response.headers['retry-after']) };
   if (status >= 500) return { kind: 'dead', message: `answered ${status}: ${message}` };
   if (status === 401 || status === 403) return { kind: 'ticket', status, message };
@@ -185,13 +195,13 @@ function fail(response: IncomingMessage, failure: SourceFailure): SourceError {
   return new SourceError(failure);
 }
 
-async function errorMessage(response: IncomingMessage): Promise<string> {
+async function errorBody(response: IncomingMessage): Promise<{ message: string; body?: Record<string, unknown> }> {
   try {
-    const text = (await readBody(response, 16 * 1024)).toString('utf8');
-    const parsed = JSON.parse(text) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200);
+    const text = (await readBody(response, 256 * 1024)).toString('utf8');
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    return { message: typeof parsed.message === 'string' ? parsed.message : text.slice(0, 200), body: parsed };
   } catch {
-    return `status ${response.statusCode}`;
+    return { message: `status ${response.statusCode}` };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DownloadSource } from './download-request.js';
+import { PieceSet } from './piece-set.js';
 import { type SourceFailure, describeFailure } from './source-client.js';
 
 export interface SourcePolicy {
@@ -25,6 +26,10 @@ export class SourceState {
   readonly usedSessions = new Set<string>();
   /** session ids under which it sent bytes that failed verification */
   readonly blamedSessions = new Set<string>();
+  /** since when a partial source has had none of the pieces still free to fetch */
+  idleSince?: number;
+  /** a partial source's verified pieces as last heard of; undefined for a complete source */
+  pieces?: PieceSet;
   private failures = 0;
   private busySince?: number;
   private ticketRefusedSince?: number;
@@ -36,7 +41,32 @@ export class SourceState {
     public ticket: string,
     private readonly policy: SourcePolicy,
     private readonly onDrop: (state: SourceState) => void = () => undefined,
-  ) {}
+    /** pieces in the file, for a partial source's bitfield */
+    private readonly pieceTotal = 0,
+  ) {
+    this.learnPieces(source);
+  }
+
+  get partial(): boolean {
+    return this.pieces !== undefined;
+  }
+
+  /** Whether the source has piece `index`, as far as we know. */
+  has(index: number): boolean {
+    return !this.pieces || this.pieces.has(index);
+  }
+
+  /** A partial source's pieces, from a grant or its own 416 answer; a complete source has them all. */
+  learnPieces(source: { partial?: boolean; bitfield?: string }): void {
+    if (!source.partial) {
+      this.pieces = undefined;
+      return;
+    }
+    // Pieces never go away from a download in progress: what we knew stays (a grant may be older than a 416).
+    const learned = PieceSet.fromBase64(this.pieceTotal, source.bitfield ?? '');
+    for (let index = 0; this.pieces && index < this.pieceTotal; index++) if (this.pieces.has(index)) learned.add(index);
+    this.pieces = learned;
+  }
 
   get sessionId(): string {
     return this.source.sessionId;
@@ -69,6 +99,7 @@ export class SourceState {
   /** A ticket naming this source (under `source.sessionId`, perhaps a new one): ask again at once. */
   useTicket(source: DownloadSource, ticket: string): void {
     this.source = source;
+    this.learnPieces(source);
     this.ticket = ticket;
     this.awaitingTicket = false;
     this.readyAt = 0;
@@ -81,6 +112,11 @@ export class SourceState {
         return this.blame(describeFailure(failure));
       case 'refused':
         return this.drop(describeFailure(failure));
+      case 'missing':
+        // Not a failure: a partial source lacks those pieces yet. It is asked for others at once.
+        this.learnPieces({ partial: true, bitfield: failure.bitfield });
+        this.readyAt = now + 200;
+        return;
       case 'ticket':
         this.ticketRefusedSince ??= now;
         if (now - this.ticketRefusedSince >= this.policy.maxTicketWaitMs) return this.drop(describeFailure(failure));

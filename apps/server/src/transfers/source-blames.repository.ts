@@ -2,6 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { BLAMES_TO_DELIST } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+
+/**
+ * The grant rule of blame delisting, as SQL: the session in `sessionColumn` is offered as a source
+ * of the hash in `shaColumn` to `downloaderId` unless BLAMES_TO_DELIST downloaders, or this one,
+ * blamed it. The columns are the caller's fixed expressions (Prisma.raw), never input.
+ */
+export function notBlamedForGrant(sessionColumn: Prisma.Sql, shaColumn: Prisma.Sql, downloaderId: string): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (
+    SELECT FROM source_blames b WHERE b.session_id = ${sessionColumn} AND b.sha256 = ${shaColumn}
+    HAVING count(*) >= ${BLAMES_TO_DELIST} OR bool_or(b.reporter_id = ${downloaderId}::uuid))`;
+}
 
 /**
  * Blames: downloaders' reports that a source session sent corrupt data for a file. What they

@@ -27,6 +27,8 @@ const TransferGrantSchema = z.object({
       username: z.string(),
       url: z.string().nullable().describe("base URL of the source's peer endpoint; null when it is firewalled"),
       firewalled: z.boolean(),
+      partial: z.boolean().describe('a peer still downloading the file (swarming): it serves only the pieces of `bitfield`'),
+      bitfield: z.string().optional().describe('partial sources only: base64, bit i (least significant first in each byte) set when piece i is verified'),
     }),
   ),
 }) satisfies z.ZodType<TransferGrant>;

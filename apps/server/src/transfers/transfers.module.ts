@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SwarmModule } from '../swarm/swarm.module.js';
 import { SourceBlamesRepository } from './source-blames.repository.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { TransfersController } from './transfers.controller.js';
@@ -7,6 +8,7 @@ import { TransfersRepository } from './transfers.repository.js';
 import { TransfersService } from './transfers.service.js';
 
 @Module({
+  imports: [SwarmModule],
   controllers: [TransfersController],
   providers: [TicketSigner, TransfersRepository, SourceBlamesRepository, TransfersService, TransfersGateway],
   exports: [SourceBlamesRepository],

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BLAMES_TO_DELIST } from '#contracts';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { notBlamedForGrant } from './source-blames.repository.js';
 
 export interface OnlineSource {
   sessionId: string;
@@ -35,9 +36,7 @@ export class TransfersRepository {
       JOIN peer_sessions s ON s.id = l.session_id
       JOIN users u ON u.id = s.user_id
       WHERE f.sha256 = ${sha256} AND s.last_seen_at > ${onlineSince}
-        AND NOT EXISTS (
-          SELECT FROM source_blames b WHERE b.session_id = s.id AND b.sha256 = f.sha256
-          HAVING count(*) >= ${BLAMES_TO_DELIST} OR bool_or(b.reporter_id = ${downloaderId}::uuid))
+        AND ${notBlamedForGrant(Prisma.raw('s.id'), Prisma.raw('f.sha256'), downloaderId)}
       ORDER BY s.firewalled, s.connected_at, s.id
       LIMIT ${limit}`;
     return rows.map((row) => ({

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { PEER_PATHS, type TransferGrant, type TransferReport, type TransferRequest } from '#contracts';
+import { MAX_PARTIAL_SOURCES, PEER_PATHS, type TransferGrant, type TransferReport, type TransferRequest } from '#contracts';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { type PeerNamespace, sessionRoom } from '../realtime/peer-socket.js';
+import { type PartialSourceRow, SwarmRepository } from '../swarm/swarm.repository.js';
 import { SourceBlamesRepository } from './source-blames.repository.js';
 import { TicketSigner } from './ticket-signer.service.js';
 import { type OnlineSource, TransfersRepository } from './transfers.repository.js';
@@ -31,6 +32,7 @@ export class TransfersService implements OnModuleInit {
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
     private readonly blames: SourceBlamesRepository,
+    private readonly swarm: SwarmRepository,
   ) {}
 
   onModuleInit(): void {
@@ -53,7 +55,10 @@ export class TransfersService implements OnModuleInit {
       throw new NotFoundError(wanted ? 'None of those sessions shares that file now' : `No online peer shares ${request.sha256}`);
     }
     const reachable = sources.filter((source) => !source.firewalled && source.address);
-    if (reachable.length > 0) return this.grant(caller, downloaderSessionId, request.sha256, reachable, sources, 'direct');
+    if (reachable.length > 0) {
+      const partials = (await this.partialSources(caller, downloaderSessionId, request.sha256, reachable[0]!, online)).filter((partial) => !wanted || wanted.includes(partial.sessionId));
+      return this.grant(caller, downloaderSessionId, request.sha256, reachable, sources, 'direct', partials);
+    }
 
     const downloader = downloaderSessionId ? await this.repository.session(downloaderSessionId) : null;
     if (!downloader?.address || downloader.firewalled) {
@@ -102,16 +107,30 @@ export class TransfersService implements OnModuleInit {
     return { recorded: true };
   }
 
+  /**
+   * Peers downloading the same file (same size and piece root as `file`'s complete source) that
+   * have verified pieces: swarming. Files without a piece root cannot be swarmed (a partial
+   * source's pieces could not be checked one by one).
+   */
+  private async partialSources(caller: AuthUser, downloaderSessionId: string | null, sha256: string, file: OnlineSource, complete: OnlineSource[]): Promise<PartialSourceRow[]> {
+    if (!file.pieceRoot) return [];
+    const exclude = [...complete.map((source) => source.sessionId), ...(downloaderSessionId ? [downloaderSessionId] : [])];
+    return this.swarm.partialSources({ sha256, size: file.size, pieceRoot: file.pieceRoot }, caller.id, exclude, MAX_PARTIAL_SOURCES);
+  }
+
   private async grant(
     caller: AuthUser,
     downloaderSessionId: string | null,
     sha256: string,
-    servingSources: OnlineSource[],
+    completeSources: OnlineSource[],
     allSources: OnlineSource[],
     mode: TransferGrant['mode'],
+    partials: PartialSourceRow[] = [],
   ): Promise<TransferGrant> {
     const ticketId = randomUUID();
-    const { size, pieceRoot, name } = servingSources[0]!;
+    const { size, pieceRoot, name } = completeSources[0]!;
+    // Partial sources serve under the same ticket: it must name them too.
+    const servingIds = [...completeSources.map((source) => source.sessionId), ...partials.map((partial) => partial.sessionId)];
     const { ticket, expiresAt } = await this.signer.sign({
       jti: ticketId,
       sub: caller.id,
@@ -119,7 +138,7 @@ export class TransfersService implements OnModuleInit {
       dsn: downloaderSessionId ?? undefined,
       sha: sha256,
       size,
-      src: servingSources.map((source) => source.sessionId),
+      src: servingIds,
     });
     await this.repository.record({
       id: ticketId,
@@ -128,7 +147,7 @@ export class TransfersService implements OnModuleInit {
       sha256,
       size,
       mode,
-      sourceIds: servingSources.map((source) => source.sessionId),
+      sourceIds: servingIds,
     });
     this.metrics.tickets.inc({ mode });
     return {
@@ -140,12 +159,16 @@ export class TransfersService implements OnModuleInit {
       pieceRoot,
       name,
       mode,
-      sources: allSources.map((source) => ({
+      sources: [
+        ...allSources.map((source) => ({
         sessionId: source.sessionId,
         username: source.username,
         url: source.firewalled ? null : source.address,
         firewalled: source.firewalled,
+        partial: false,
       })),
+        ...partials.map((partial) => ({ sessionId: partial.sessionId, username: partial.username, url: partial.address, firewalled: false, partial: true, bitfield: partial.bitfield })),
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { DownloadView } from '#contracts';
 import { Downloads, isFinished } from '../../daemon/downloads.js';
 import { fetchFile } from '../../daemon/fetch-file.js';
+import { SeedList } from '../../shares/seed-list.js';
 import { outputFolderProblem } from '../../daemon/output-folder.js';
 import type { Run } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -16,6 +17,8 @@ interface GetOptions {
   out: string;
   json?: boolean;
   detach?: boolean;
+  /** commander's negation of --no-seed: false when given */
+  seed: boolean;
 }
 
 export function downloadCommands(program: Command, run: Run): void {
@@ -25,6 +28,7 @@ export function downloadCommands(program: Command, run: Run): void {
     .argument('<file>', 'a sha256 or its first characters, a number from the last `peerdex search` or `peerdex browse`, a peerdex: link or a .peerdex manifest file')
     .option('--out <dir>', 'where to save it', '.')
     .option('--detach', 'leave the download to the running peer (`peerdex up`) and return at once')
+    .option('--no-seed', 'do not share the completed file from where it is saved (seeding is on by default; see `peerdex seeding`)')
     .option('--json', 'print the outcome as JSON')
     .action(
       run(async (context: CliContext, file: string, options: GetOptions) => {
@@ -37,7 +41,7 @@ export function downloadCommands(program: Command, run: Run): void {
         const progress = progressReporter(context, options.json === true);
         let final: DownloadView | undefined;
         try {
-          final = daemon ? await viaDaemon(context, daemon, target, outputDir, options, progress) : await standalone(context, target.sha256, outputDir, progress);
+          final = daemon ? await viaDaemon(context, daemon, target, outputDir, options, progress) : await standalone(context, target.sha256, outputDir, options.seed, progress);
         } finally {
           progress.stop();
         }
@@ -82,7 +86,7 @@ async function viaDaemon(
   options: GetOptions,
   progress: ProgressReporter,
 ): Promise<DownloadView | undefined> {
-  const { download, alreadyRunning } = await daemon.start(target.sha256, outputDir);
+  const { download, alreadyRunning } = await daemon.start(target.sha256, outputDir, options.seed ? {} : { seed: false });
   const label = download.name ?? target.name ?? `${target.sha256.slice(0, 12)}…`;
   if (options.detach) {
     context.out(`Downloading ${label} in the running peer: see \`peerdex status\`; stop it with \`peerdex cancel ${target.sha256.slice(0, 12)}\``);
@@ -97,11 +101,19 @@ async function viaDaemon(
   }
 }
 
-/** Without a running peer: tickets and reports over REST, the download in this process. */
-async function standalone(context: CliContext, sha256: string, outputDir: string, progress: ProgressReporter): Promise<DownloadView> {
+/**
+ * Without a running peer: tickets and reports over REST, the download in this process. There is
+ * no endpoint to serve from meanwhile; a completed file is left to the next `peerdex up` to seed.
+ */
+async function standalone(context: CliContext, sha256: string, outputDir: string, seed: boolean, progress: ProgressReporter): Promise<DownloadView> {
   const broker = { requestGrant: (hash: string) => context.client.requestTransfer(hash), report: (report: Parameters<typeof context.client.reportTransfer>[0]) => context.client.reportTransfer(report) };
+  const seeding = seed && (await context.home.config()).seed !== false;
   const downloads = new Downloads(
-    (hash, dir, options) => fetchFile(hash, dir, broker, options),
+    async (hash, dir, options) => {
+      const result = await fetchFile(hash, dir, broker, options);
+      if (result.ok && result.path && seeding) await (await SeedList.open(context.home.stateDir)).add(result.path);
+      return result;
+    },
     (error) => (error instanceof Error ? error.message : String(error)),
   );
   const ended = new Promise<DownloadView>((done) => {

@@ -74,4 +74,18 @@ export function shareCommands(program: Command, run: Run): void {
         }
       }),
     );
+
+  program
+    .command('seeding')
+    .description('whether completed downloads are shared from where they were saved (on by default; `get --no-seed` skips one)')
+    .argument('[on|off]', 'turn seeding on or off; without it, say which it is')
+    .action(
+      run(async (context: CliContext, wanted: string | undefined) => {
+        const config = await context.home.config();
+        if (wanted === undefined) return context.out(`Seeding is ${config.seed === false ? 'off' : 'on'}`);
+        if (wanted !== 'on' && wanted !== 'off') throw new UsageError(`seeding takes on or off, not "${wanted}"`);
+        await context.home.saveConfig({ ...config, seed: wanted === 'on' });
+        context.out(wanted === 'on' ? 'Seeding is on: completed downloads are shared from where they were saved' : 'Seeding is off: completed downloads are not shared (files seeded before stay shared)');
+      }),
+    );
 }
