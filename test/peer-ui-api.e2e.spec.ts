@@ -205,7 +205,7 @@ describe('the peer web UI API', () => {
     const saved = await browser('PATCH', '/api/v1/settings', { uploadSlots: 6, uploadBytesPerSecond: 5 * MiB, seeding: false });
     expect(saved.body.settings).toMatchObject({ uploadSlots: 6, uploadBytesPerSecond: 5 * MiB, seeding: false });
     expect(saved.body.inForce).toEqual({ uploadSlots: 4, uploadBytesPerSecond: null });
-    expect(JSON.parse(await readFile(join(bob.home, 'config.json'), 'utf8'))).toMatchObject({ uploadSlots: 6, seeding: false });
+    expect(JSON.parse(await readFile(join(bob.home, 'config.json'), 'utf8'))).toMatchObject({ uploadSlots: 6, seed: false });
 
     const found = await browser('GET', '/api/v1/search?q=big');
     expect(found.body.results).toEqual([expect.objectContaining({ name: 'big.bin', size: 24 * MiB })]);

@@ -52,6 +52,8 @@ interface Entry {
   pausing: boolean;
   sources: TransferSource[];
   ended: Promise<void>;
+  /** the start's seeding choice, kept for a resume or retry */
+  seed: boolean | undefined;
 }
 
 /** Finished downloads kept for `status` and the events' snapshot (active ones are always kept). */
@@ -110,7 +112,7 @@ export class Downloads {
       finishedAt: null,
       result: null,
     };
-    const entry: Entry = { view, controller: new AbortController(), pausing: false, sources: [], ended: Promise.resolve() };
+    const entry: Entry = { view, controller: new AbortController(), pausing: false, sources: [], ended: Promise.resolve(), seed: options.seed };
     this.entries.set(view.id, entry);
     this.launch(entry);
     this.forgetOldest();
@@ -151,7 +153,7 @@ export class Downloads {
     const { sha256, outputDir } = entry.view;
     entry.ended = this.run(sha256, outputDir, {
       signal: controller.signal,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(entry.seed !== undefined ? { seed: entry.seed } : {}),
       onGrant: (grant) => this.update(entry, granted(grant), grant.sources),
       onProgress: (progress) =>
         this.update(entry, { bytesDone: progress.bytesDone, bytesTotal: progress.bytesTotal, bytesPerSecond: progress.bytesPerSecond, activeSources: progress.activeSources }),
