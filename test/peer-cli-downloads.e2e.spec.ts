@@ -49,6 +49,8 @@ describe('downloads from the command line and the daemon API', () => {
     await writeFile(join(share, 'alpha notes.txt'), 'alpha');
     await writeFile(join(share, 'beta notes.txt'), 'beta');
     await alice.run(['share', share]);
+    // Bob's downloads must not make him a second source (seeding): alice stays the only one.
+    await bob.run(['seeding', 'off']);
     // Slow enough to interrupt: about six seconds for the big file.
     aliceUp = alice.spawn(['up', '--port', '0', '--host', '127.0.0.1', '--max-upload-rate', '4MiB']);
     bobUp = bob.spawn(['up', '--port', '0', '--host', '127.0.0.1']);
