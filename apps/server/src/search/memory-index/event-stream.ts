@@ -84,7 +84,13 @@ export class RedisEventStream {
     const added = Number(info['entries-added'] ?? 0);
     if (added < this.entriesAdded) throw new EventGapError('the event stream was recreated');
     this.entriesAdded = added;
-    if (compareIds(String(info['max-deleted-entry-id'] ?? '0-0'), after) > 0) throw new EventGapError('the event stream was trimmed past the last event read');
+    const maxDeleted = String(info['max-deleted-entry-id'] ?? '0-0');
+    if (compareIds(maxDeleted, after) > 0) throw new EventGapError('the event stream was trimmed past the last event read');
+    // Entries up to the last one read are neither there nor trimmed: this is another stream.
+    const first = firstEntryId(info);
+    if (after !== '0-0' && first && compareIds(first, after) > 0 && compareIds(maxDeleted, after) < 0) {
+      throw new EventGapError('the event stream was deleted and started again');
+    }
     if (compareIds(String(info['last-generated-id']), after) < 0) throw new EventGapError('the event stream went backwards');
   }
 
@@ -104,6 +110,11 @@ export class RedisEventStream {
     const info = await this.reader.info('server');
     return /run_id:(\w+)/.exec(info)?.[1] ?? '';
   }
+}
+
+function firstEntryId(info: Record<string, unknown>): string | undefined {
+  const entry = info['first-entry'];
+  return Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
 }
 
 /** Orders stream ids ("ms-seq"). */

@@ -80,6 +80,11 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
     await this.stream?.close();
   }
 
+  /** Resolves once the first index is built (the node is ready). */
+  async whenBuilt(): Promise<void> {
+    while (!this.current && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** The index searches read; 503 while the node is still building it. */
   get index(): MemoryIndex {
     if (!this.current) throw new OverloadedError(1, 'The search index is still being built');
