@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { OverloadedError } from '../../common/errors.js';
@@ -36,6 +37,11 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
   private buffered: SearchEvent[] | undefined = [];
   private readonly stream: RedisEventStream | undefined;
   private lastId = '0-0';
+  /** this process, as a publisher, and how many events it has published (or tried to) */
+  private readonly publisher = randomUUID();
+  private published = 0;
+  /** the last sequence number read from each publisher */
+  private readonly lastSeq = new Map<string, number>();
   private stopped = false;
   private following: Promise<void> | undefined;
   private streamNamed: Promise<void> = Promise.resolve();
@@ -105,9 +111,10 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
       if (!this.stream) await this.compactIfWorthIt();
     }
     if (!this.stream) return;
+    const seq = ++this.published;
     try {
       await this.streamNamed;
-      const id = await this.stream.append(event);
+      const id = await this.stream.append(event, this.publisher, seq);
       if (target) this.ownApplied.set(id, target);
     } catch (error) {
       // Other nodes cannot read the stream either while this fails; they rebuild once it is back.
@@ -128,7 +135,10 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
           resync = false;
         }
         const entries = await this.stream.read(this.lastId, READ_BLOCK_MS);
-        for (const { id, event } of entries) {
+        for (const { id, event, source, seq } of entries) {
+          const previous = this.lastSeq.get(source);
+          if (previous !== undefined && seq !== previous + 1) throw new EventGapError(`events ${previous + 1}–${seq - 1} of a publisher never reached the stream`);
+          this.lastSeq.set(source, seq);
           const target = this.current!;
           if (this.ownApplied.get(id) !== target) void this.enqueue(() => this.apply(target, event));
           this.ownApplied.delete(id);
@@ -177,6 +187,7 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
         });
         if (position !== undefined) this.lastId = position;
         this.ownApplied.clear();
+        this.lastSeq.clear();
         this.rebuilds.inc({ reason });
         this.logger.log(`search index built from PostgreSQL (${reason}): ${fresh.fileCount} files in ${Date.now() - started} ms`);
         return position !== undefined;
