@@ -8,7 +8,6 @@ import { decodeCursor, toPage } from '../common/paging.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
-import { BlocklistService } from '../shares/blocklist.service.js';
 import { usernameKey } from '../users/users.repository.js';
 import { RankingCache } from './ranking-cache.js';
 import { SearchIndexService } from './memory-index/search-index.service.js';
@@ -21,7 +20,7 @@ const SEARCH_LIMIT = 'search';
 @Injectable()
 export class SearchService implements OnModuleInit {
   private readonly cache: RankingCache;
-
+  /** the node's in-memory index, which also knows the blocklist */
   private readonly store: SearchStore;
 
   constructor(
@@ -31,7 +30,6 @@ export class SearchService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly activity: ActivityService,
-    private readonly blocklist: BlocklistService,
   ) {
     this.cache = new RankingCache(config.searchCacheTtlMs, 1_000);
     this.store = {
@@ -49,11 +47,7 @@ export class SearchService implements OnModuleInit {
     await this.limits.consume(SEARCH_LIMIT, caller.id);
     this.metrics.searches.inc({ transport });
     this.activity.recordSearch(words.include);
-    return runSearch(this.store, query, words, {
-      candidates: this.config.searchCandidates,
-      blockedHashes: await this.blocklist.hasHashEntries(),
-      cache: this.cache,
-    });
+    return runSearch(this.store, query, words, { candidates: this.config.searchCandidates, cache: this.cache });
   }
 
   async describe(sha256: string): Promise<FileDetails> {
