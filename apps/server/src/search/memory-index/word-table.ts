@@ -1,17 +1,23 @@
 import { GrowableUint32 } from './growable.js';
 
-/** Merge the recently added words into the sorted array once there are this many. */
+/**
+ * Postings start as a plain array and move to a typed array once this long: most words are rare,
+ * and a typed array per word costs more (memory and garbage collection) than a small array.
+ */
+const TYPED_FROM = 64;
+/** A lookup merges the recently added words into the sorted array once there are this many. */
 const UNSORTED_LIMIT = 4_096;
 
 /**
  * Interned words and their postings (file numbers, oldest first). Prefix lookups binary-search a
- * sorted array of the words; words added since the last merge sit in a small unsorted tail that
- * is scanned, so a new word is findable at once and the sort is paid once per few thousand words.
+ * sorted array of the words; words added since the last merge sit in an unsorted tail that is
+ * scanned, so a new word is findable at once. The tail is merged (sorted alone, then merged in
+ * one pass) by the first lookup that finds it long: a bulk load sorts once, not per few thousand words.
  */
 export class WordTable {
   private readonly ids = new Map<string, number>();
   private readonly words: string[] = [];
-  private readonly postings: GrowableUint32[] = [];
+  private readonly postings: Array<number[] | GrowableUint32> = [];
   private sorted: number[] = [];
   private unsorted: number[] = [];
 
@@ -34,23 +40,31 @@ export class WordTable {
       id = this.words.length;
       this.ids.set(word, id);
       this.words.push(word);
-      this.postings.push(new GrowableUint32(2));
+      this.postings.push([]);
       this.unsorted.push(id);
-      if (this.unsorted.length >= UNSORTED_LIMIT) this.mergeUnsorted();
     }
     return id;
   }
 
   addPosting(wordId: number, file: number): void {
-    this.postings[wordId]!.push(file);
+    const postings = this.postings[wordId]!;
+    postings.push(file);
+    if (Array.isArray(postings) && postings.length >= TYPED_FROM) {
+      const typed = new GrowableUint32(TYPED_FROM * 2);
+      for (const posting of postings) typed.push(posting);
+      this.postings[wordId] = typed;
+    }
   }
 
-  postingsOf(wordId: number): Uint32Array {
-    return this.postings[wordId]!.view();
+  /** File numbers, oldest first. */
+  postingsOf(wordId: number): ArrayLike<number> {
+    const postings = this.postings[wordId]!;
+    return Array.isArray(postings) ? postings : postings.view();
   }
 
   /** Words starting with `prefix` (itself included when it is a word), in descending order. */
   withPrefix(prefix: string): number[] {
+    this.mergeIfLong();
     const found: number[] = [];
     for (let index = this.firstAtOrAfter(prefix); index < this.sorted.length; index++) {
       const id = this.sorted[index]!;
@@ -65,6 +79,7 @@ export class WordTable {
 
   /** Postings of the words starting with `prefix`, counted up to `cap`. */
   countPrefix(prefix: string, cap: number): number {
+    this.mergeIfLong();
     let count = 0;
     for (let index = this.firstAtOrAfter(prefix); index < this.sorted.length && count < cap; index++) {
       const id = this.sorted[index]!;
@@ -87,9 +102,17 @@ export class WordTable {
     return low;
   }
 
-  private mergeUnsorted(): void {
-    const byWord = (a: number, b: number) => (this.words[a]! < this.words[b]! ? -1 : 1);
-    this.sorted = [...this.sorted, ...this.unsorted].sort(byWord);
+  private mergeIfLong(): void {
+    if (this.unsorted.length < UNSORTED_LIMIT) return;
+    const word = (id: number) => this.words[id]!;
+    const tail = this.unsorted.sort((a, b) => (word(a) < word(b) ? -1 : 1));
+    const merged = new Array<number>(this.sorted.length + tail.length);
+    let left = 0;
+    let right = 0;
+    for (let index = 0; index < merged.length; index++) {
+      merged[index] = right >= tail.length || (left < this.sorted.length && word(this.sorted[left]!) < word(tail[right]!)) ? this.sorted[left++]! : tail[right++]!;
+    }
+    this.sorted = merged;
     this.unsorted = [];
   }
 }
