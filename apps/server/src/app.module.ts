@@ -13,6 +13,7 @@ import { LinksModule } from './links/links.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { SearchIndexModule } from './search/memory-index/search-index.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TransfersModule } from './transfers/transfers.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         MetricsModule,
         ActivityModule,
         HealthModule,
+        SearchIndexModule,
         UsersModule,
         AuthModule,
         ApiKeysModule,

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { SharesModule } from '../shares/shares.module.js';
 import { SearchController } from './search.controller.js';
 import { SearchGateway } from './search.gateway.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 
+/** The search transports; the index they read is SearchIndexModule's (global). */
 @Module({
-  imports: [SharesModule],
   controllers: [SearchController],
   providers: [SearchRepository, SearchService, SearchGateway],
-  exports: [SearchService, SearchRepository],
+  exports: [SearchService],
 })
 export class SearchModule {}

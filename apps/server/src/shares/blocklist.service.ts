@@ -33,11 +33,6 @@ export class BlocklistService {
     };
   }
 
-  /** Whether any content hash is blocklisted; when none, searches skip their per-row check. */
-  async hasHashEntries(): Promise<boolean> {
-    return (await this.currentRules()).hashes.size > 0;
-  }
-
   /** Drops the cached rules on this node (after an entry is added or removed here). */
   invalidate(): void {
     this.rules = undefined;
