@@ -55,6 +55,7 @@ describe('health endpoints', () => {
         'postgresql:connection': [expect.objectContaining({ componentType: 'datastore', status: 'pass', observedUnit: 'ms' })],
         'postgresql:migrations': [expect.objectContaining({ status: 'pass', observedValue: expect.any(Number) })],
         'node:lifecycle': [expect.objectContaining({ status: 'pass' })],
+        'search:index': [expect.objectContaining({ status: 'pass', observedUnit: 'files' })],
       });
     }
   });
@@ -90,11 +91,11 @@ describe('health endpoints', () => {
   it('takes checks other modules register: a failing one fails readiness, a warning one does not', async () => {
     const readiness = server.app.get(ReadinessService);
     let state: 'pass' | 'warn' | 'fail' = 'warn';
-    readiness.register('search:index', async () => ({ status: state, output: state === 'pass' ? undefined : 'still building' }));
+    readiness.register('example:component', async () => ({ status: state, output: state === 'pass' ? undefined : 'still building' }));
     const warned = await http.get('/health/ready');
     expect(warned.status).toBe(200);
     expect(warned.body.status).toBe('warn');
-    expect(warned.body.checks['search:index']).toEqual([expect.objectContaining({ status: 'warn', output: 'still building' })]);
+    expect(warned.body.checks['example:component']).toEqual([expect.objectContaining({ status: 'warn', output: 'still building' })]);
     state = 'fail';
     expect((await http.get('/health/ready')).status).toBe(503);
     state = 'pass';

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerUser } from './support/accounts.js';
 import { hasTool } from './support/tools.js';
@@ -7,20 +7,10 @@ import { createTestDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { httpClient } from './support/http.js';
 import { connectPeer } from './support/peer-socket.js';
+import { startRedis } from './support/redis.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
-import { findFreePort } from '../apps/server/src/database/embedded-postgres.js';
 
 const available = hasTool('redis-server');
-
-/** A redis-server of this test's own (never the machine's), without persistence. */
-async function startRedis(): Promise<{ port: number; process: ChildProcess }> {
-  const port = await findFreePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(() => expect(output).toMatch(/Ready to accept connections/), 10_000, 50);
-  return { port, process: child };
-}
 
 (available ? describe : describe.skip)(
   `two nodes while Redis is away${available ? '' : ' (skipped: redis-server is not installed; apt-get install redis-server)'}`,

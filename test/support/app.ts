@@ -8,6 +8,7 @@ import { prepareRuntime } from '../../apps/server/src/bootstrap/runtime.js';
 import { AppConfig } from '../../apps/server/src/config/app-config.js';
 import { PrismaService } from '../../apps/server/src/database/prisma.service.js';
 import { createRootLogger } from '../../apps/server/src/logging/root-logger.js';
+import { SearchIndexService } from '../../apps/server/src/search/memory-index/search-index.service.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestServer {
@@ -24,7 +25,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { logs?: { write(line: string): void } } = {},
+  options: { logs?: { write(line: string): void }; waitForSearchIndex?: boolean } = {},
 ): Promise<TestServer> {
   const config = AppConfig.fromEnv({
     DATABASE_URL: await createTestDatabase(),
@@ -40,6 +41,8 @@ export async function startTestServer(
   const runtime = await prepareRuntime(config, logger);
   const app = await createApp(runtime.config, logger);
   await app.listen(0, '127.0.0.1');
+  // A node answers searches once its index is built from PostgreSQL (503 before): tests start after.
+  if (options.waitForSearchIndex !== false) await app.get(SearchIndexService).whenBuilt();
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { SearchIndexModule } from './search/memory-index/search-index.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TransfersModule } from './transfers/transfers.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         MetricsModule,
         ActivityModule,
         HealthModule,
+        SearchIndexModule,
         UsersModule,
         AuthModule,
         ApiKeysModule,

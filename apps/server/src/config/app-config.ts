@@ -54,6 +54,7 @@ export class AppConfig {
   readonly searchCandidates: number;
   readonly searchMaxPostings: number;
   readonly searchCacheTtlMs: number;
+  readonly searchStreamMaxLength: number;
   readonly socketMaxMessageBytes: number;
   readonly nodeId: string;
   readonly ticketSigningKey: string | undefined;
@@ -101,6 +102,7 @@ export class AppConfig {
     this.searchCandidates = env.SEARCH_CANDIDATES;
     this.searchMaxPostings = env.SEARCH_MAX_POSTINGS;
     this.searchCacheTtlMs = env.SEARCH_CACHE_TTL;
+    this.searchStreamMaxLength = env.SEARCH_STREAM_MAXLEN;
     this.socketMaxMessageBytes = env.SOCKET_MAX_MESSAGE_BYTES;
     this.ticketSigningKey = env.TICKET_SIGNING_KEY;
     this.ticketTtlMs = env.TICKET_TTL;

@@ -109,6 +109,8 @@ export const EnvSchema = z.object({
   SEARCH_CACHE_TTL: duration('5s'),
   /** word-index entries a search reads at most (selective filters on very common words stop here) */
   SEARCH_MAX_POSTINGS: integer(20_000, 1_000, 10_000_000),
+  /** search events kept in the Redis stream (approximately); a node that falls further behind rebuilds its index */
+  SEARCH_STREAM_MAXLEN: integer(100_000, 1_000, 100_000_000),
   /** Socket.IO message size limit; a share:sync batch of 5,000 long paths needs several MB */
   SOCKET_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
   /** Ed25519 private key (PKCS#8 PEM; "\n" escapes allowed) that signs transfer tickets; generated into the data dir when unset */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AdminSessionView, AdminStats, BlocklistCreate, BlocklistEntryView, Page } from '#contracts';
+import { SearchIndexService } from '../search/memory-index/search-index.service.js';
 import { ActivityService } from '../activity/activity.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
@@ -29,6 +30,7 @@ export class AdminDirectoryService {
     private readonly activity: ActivityService,
     private readonly config: AppConfig,
     private readonly blames: SourceBlamesRepository,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   sessions(cursor: string | undefined, limit: number): Promise<Page<AdminSessionView>> {
@@ -53,6 +55,7 @@ export class AdminDirectoryService {
       await this.audit.append(tx, { actor, action: 'file.remove', target: `sha256:${sha256}`, targetLabel: name, reason: reason ?? null, detail: `${count} entries removed` });
       return count;
     });
+    await this.searchIndex.publish({ kind: 'takedown', sha256 });
     return { removed };
   }
 
@@ -84,7 +87,7 @@ export class AdminDirectoryService {
       }
       throw error;
     });
-    this.shares.blocklistChanged();
+    await this.shares.blocklistChanged();
     return created;
   }
 
@@ -93,7 +96,7 @@ export class AdminDirectoryService {
       const removed = await this.shares.removeBlock(id, tx);
       await this.audit.append(tx, { actor, action: 'blocklist.remove', target: `blocklist:${id}`, targetLabel: removed.sha256 ?? removed.pattern, reason: null });
     });
-    this.shares.blocklistChanged();
+    await this.shares.blocklistChanged();
   }
 
   async stats(): Promise<AdminStats> {

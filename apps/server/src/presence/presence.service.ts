@@ -11,8 +11,10 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { AdmissionService } from '../realtime/admission.service.js';
 import { type PeerNamespace, type PeerSocketData, sessionRoom, userRoom } from '../realtime/peer-socket.js';
 import { SessionEndBus } from '../realtime/session-end-bus.js';
+import { SearchIndexService } from '../search/memory-index/search-index.service.js';
 import { ShareIndexService } from '../shares/share-index.service.js';
 import { ShareListService } from '../shares/share-list.service.js';
+import { usernameKey } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { type PeerEndpoint, resolveEndpoint } from './peer-endpoint.js';
 import { isPrivateAddress } from './private-address.js';
@@ -47,8 +49,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly sessionEnds: SessionEndBus,
     private readonly admission: AdmissionService,
+    private readonly searchIndex: SearchIndexService,
   ) {
-    this.ends = new SessionEnds((ids) => this.sessions.remove(ids), this.logger);
+    this.ends = new SessionEnds((ids) => this.removeSessions(ids), this.logger);
   }
 
   get heartbeatIntervalMs(): number {
@@ -96,6 +99,11 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     if (!(await this.sessions.createWithinCap(session, cap, this.config.presenceLeaseMs))) {
       throw new LimitExceededError(`This account already has ${cap} peer sessions online (the most allowed); close one to open another`);
     }
+    const now = Date.now();
+    await this.searchIndex.publish({
+      kind: 'session',
+      session: { id: sessionId, userId: user.id, username: user.username, usernameKey: usernameKey(user.username), firewalled: true, connectedAt: now, lastSeenAt: now },
+    });
     return user;
   }
 
@@ -105,7 +113,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       this.probe(session.endpoint),
       session.shareDigest ? this.shareLists.adopt(session.user.id, session.sessionId, session.shareDigest) : Promise.resolve(undefined),
     ]);
-    if (reachable) await this.sessions.setFirewalled(session.sessionId, false);
+    if (reachable) {
+      await this.sessions.setFirewalled(session.sessionId, false);
+      await this.searchIndex.publish({ kind: 'reachability', sessionId: session.sessionId, firewalled: false });
+    }
     return {
       sessionId: session.sessionId,
       address: session.endpoint?.url ?? null,
@@ -163,7 +174,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   async endSession(sessionId: string, reason: string, cause: SessionEndCause = 'kicked'): Promise<void> {
     this.broadcastEnd(sessionRoom(sessionId), reason, cause);
     this.heartbeats.delete(sessionId);
-    await this.sessions.remove([sessionId]);
+    await this.removeSessions([sessionId]);
   }
 
   /** Ends every session of a user (a ban). Returns how many there were. */
@@ -171,7 +182,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.broadcastEnd(userRoom(userId), reason, cause);
     const ids = await this.sessions.idsOfUser(userId);
     ids.forEach((id) => this.heartbeats.delete(id));
-    await this.sessions.remove(ids);
+    await this.removeSessions(ids);
     return ids.length;
   }
 
@@ -190,7 +201,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private async expireDeadNodes(): Promise<void> {
     const ids = await this.sessions.idsOfNodes(this.config.deadNodeIds);
     if (ids.length === 0) return;
-    await this.sessions.remove(ids);
+    await this.removeSessions(ids);
     this.logger.log(`ended ${ids.length} sessions of server nodes that died: ${this.config.deadNodeIds.join(', ')}`);
   }
 
@@ -198,7 +209,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.shuttingDown = true;
     this.timers.forEach((timer) => clearInterval(timer));
     // A clean shutdown ends this node's sessions now rather than when their lease runs out.
-    await this.sessions.remove([...this.heartbeats.keys(), ...this.ends.stop()]).catch(() => undefined);
+    await this.removeSessions([...this.heartbeats.keys(), ...this.ends.stop()]).catch(() => undefined);
     this.heartbeats.clear();
   }
 
@@ -241,6 +252,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
     this.heartbeatsWritten = true;
     this.metrics.peerSessions.set(fresh.length);
+    if (fresh.length > 0) await this.searchIndex.publish({ kind: 'heartbeats', heartbeats: fresh.map(({ id, at }) => [id, at.getTime()]) });
     for (const id of gone) {
       this.heartbeats.delete(id);
       this.broadcastEnd(sessionRoom(id), 'The directory no longer has this session (it expired); connect again', 'expired');
@@ -257,7 +269,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     const expired = await this.sessions.expiredIds(this.config.presenceLeaseMs + this.graceMs);
     if (expired.length === 0) return;
     for (const id of expired) this.broadcastEnd(sessionRoom(id), this.leaseExpired(), 'expired');
-    await this.sessions.remove(expired);
+    await this.removeSessions(expired);
+  }
+
+  /** Ends sessions in PostgreSQL, then in every node's search index. */
+  private async removeSessions(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions.remove(ids);
+    await this.searchIndex.publish({ kind: 'sessions-ended', sessionIds: ids });
   }
 
   private leaseExpired(): string {

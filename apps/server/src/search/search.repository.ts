@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BLAMES_TO_DELIST, type FileType, type SourceView } from '#contracts';
-import { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { SqlPool, type SqlRunner } from '../database/sql-pool.service.js';
+import type { SqlRunner } from '../database/sql-pool.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Candidate } from './ranking.js';
 
@@ -31,70 +30,22 @@ interface CandidateRow {
   exact: boolean;
 }
 
-/**
- * The search's SQL (docs/architecture.md, "Search"). A search walks the word index for ONE word,
- * the driver, newest files first, and stops after `limit` matching rows or a budget of postings,
- * so a very common word costs about what a rare one costs. Search runs through the plain pg pool;
- * file details and browsing, which are not hot, through Prisma.
- */
+/** What search still asks PostgreSQL directly: whether a user exists (browsing an offline one). */
 @Injectable()
 export class SearchRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly pool: SqlPool,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
-  candidates(query: CandidateQuery): Promise<Candidate[]> {
-    return findCandidates(this.pool.run, query, this.config.searchMaxPostings, this.onlineSince());
+  async username(usernameKey: string): Promise<string | undefined> {
+    const user = await this.prisma.user.findUnique({ where: { usernameKey }, select: { username: true } });
+    return user?.username;
   }
-
-  sources(hashes: string[], perHash: number): Promise<Map<string, { count: number; sources: SourceView[] }>> {
-    return findSources(this.pool.run, hashes, perHash, this.onlineSince());
-  }
-
-  /** What the index knows of one hash among online sessions. */
-  async describeHash(sha256: string): Promise<{ size: number; pieceRoot: string | null; names: string[] } | undefined> {
-    const rows = await this.prisma.$queryRaw<Array<{ size: bigint; piece_root: string | null; name: string }>>`
-      SELECT DISTINCT ON (f.name) f.size, f.piece_root, f.name
-      FROM shared_files f
-      JOIN share_lists l ON l.id = f.list_id AND l.generation = f.generation
-      JOIN peer_sessions s ON s.id = l.session_id
-      WHERE f.sha256 = ${sha256} AND s.last_seen_at > ${this.onlineSince()}
-      ORDER BY f.name
-      LIMIT 20`;
-    if (rows.length === 0) return undefined;
-    return { size: Number(rows[0]!.size), pieceRoot: rows.find((row) => row.piece_root)?.piece_root ?? null, names: rows.map((row) => row.name) };
-  }
-
-  /** A page of an online user's shared files, ordered by (list, path). */
-  async browse(usernameKey: string, after: { listId: string; path: string } | undefined, limit: number) {
-    const afterCondition = after ? Prisma.sql`AND (l.id, f.path) > (${after.listId}::uuid, ${after.path})` : Prisma.empty;
-    return this.prisma.$queryRaw<Array<{ list_id: string; session_id: string; path: string; name: string; size: bigint; sha256: string; ext: string; type: FileType }>>`
-      SELECT l.id AS list_id, s.id AS session_id, f.path, f.name, f.size, f.sha256, f.ext, f.type
-      FROM users u
-      JOIN peer_sessions s ON s.user_id = u.id AND s.last_seen_at > ${this.onlineSince()}
-      JOIN share_lists l ON l.session_id = s.id
-      JOIN shared_files f ON f.list_id = l.id AND f.generation = l.generation
-      WHERE u.username_key = ${usernameKey} ${afterCondition}
-      ORDER BY l.id, f.path
-      LIMIT ${limit}`;
-  }
-
-  async isOnline(usernameKey: string): Promise<{ username: string; online: boolean } | undefined> {
-    const rows = await this.prisma.$queryRaw<Array<{ username: string; online: boolean }>>`
-      SELECT u.username, EXISTS (
-        SELECT 1 FROM peer_sessions s WHERE s.user_id = u.id AND s.last_seen_at > ${this.onlineSince()}
-      ) AS online
-      FROM users u WHERE u.username_key = ${usernameKey}`;
-    return rows[0];
-  }
-
-  private onlineSince(): Date {
-    return new Date(Date.now() - this.config.presenceLeaseMs);
-  }
-
 }
+
+/*
+ * The SQL search that served before the in-memory index (docs/architecture.md, "Search"), kept
+ * as the benchmark's reference for "today's pipeline" (bench/search): it walks file_words, which
+ * the server no longer writes; the benchmark seeds it.
+ */
 
 export type { SqlRunner };
 

@@ -11,8 +11,9 @@ import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { BlocklistService } from '../shares/blocklist.service.js';
 import { usernameKey } from '../users/users.repository.js';
 import { RankingCache } from './ranking-cache.js';
-import { parseSearchWords, runSearch } from './search-pipeline.js';
+import { SearchIndexService } from './memory-index/search-index.service.js';
 import { SearchRepository } from './search.repository.js';
+import { parseSearchWords, runSearch, type SearchStore } from './search-pipeline.js';
 
 const SEARCH_LIMIT = 'search';
 
@@ -21,7 +22,10 @@ const SEARCH_LIMIT = 'search';
 export class SearchService implements OnModuleInit {
   private readonly cache: RankingCache;
 
+  private readonly store: SearchStore;
+
   constructor(
+    private readonly searchIndex: SearchIndexService,
     private readonly repository: SearchRepository,
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
@@ -30,6 +34,10 @@ export class SearchService implements OnModuleInit {
     private readonly blocklist: BlocklistService,
   ) {
     this.cache = new RankingCache(config.searchCacheTtlMs, 1_000);
+    this.store = {
+      candidates: async (query) => this.searchIndex.index.candidates(query, config.searchMaxPostings),
+      sources: async (hashes, perHash) => this.searchIndex.index.sources(hashes, perHash),
+    };
   }
 
   onModuleInit(): void {
@@ -41,7 +49,7 @@ export class SearchService implements OnModuleInit {
     await this.limits.consume(SEARCH_LIMIT, caller.id);
     this.metrics.searches.inc({ transport });
     this.activity.recordSearch(words.include);
-    return runSearch(this.repository, query, words, {
+    return runSearch(this.store, query, words, {
       candidates: this.config.searchCandidates,
       blockedHashes: await this.blocklist.hasHashEntries(),
       cache: this.cache,
@@ -49,29 +57,31 @@ export class SearchService implements OnModuleInit {
   }
 
   async describe(sha256: string): Promise<FileDetails> {
-    const [file, sources] = await Promise.all([
-      this.repository.describeHash(sha256),
-      this.repository.sources([sha256], MAX_LISTED_SOURCES),
-    ]);
-    const online = sources.get(sha256);
+    const index = this.searchIndex.index;
+    const file = index.describeHash(sha256);
+    const online = index.sources([sha256], MAX_LISTED_SOURCES).get(sha256);
     if (!file || !online) throw new NotFoundError(`No online peer shares ${sha256}`);
     return { sha256, size: file.size, pieceRoot: file.pieceRoot, names: file.names, sourceCount: online.count, sources: online.sources };
   }
 
   async browse(username: string, limit: number, cursor: string | undefined): Promise<BrowseResponse> {
     const key = usernameKey(username);
-    const user = await this.repository.isOnline(key);
-    if (!user) throw new NotFoundError(`No user "${username}"`);
-    if (!user.online) throw new NotFoundError(`${user.username} is not online`);
+    const index = this.searchIndex.index;
+    const online = index.userOnline(key);
+    if (!online) {
+      const known = await this.repository.username(key);
+      if (!known) throw new NotFoundError(`No user "${username}"`);
+      throw new NotFoundError(`${known} is not online`);
+    }
     const after = decodeCursor(BrowseCursorSchema, cursor);
-    const rows = await this.repository.browse(key, after && { listId: after[0], path: after[1] }, limit + 1);
+    const rows = index.browse(key, after && { listId: after[0], path: after[1] }, limit + 1);
     const { items, nextCursor } = toPage(
       rows,
       limit,
-      (row) => ({ path: row.path, name: row.name, size: Number(row.size), sha256: row.sha256, ext: row.ext, type: row.type, sessionId: row.session_id }),
-      (row) => [row.list_id, row.path],
+      ({ file, sessionId }) => ({ path: file.path, name: file.name, size: file.size, sha256: file.sha256, ext: file.ext, type: file.type, sessionId }),
+      (row) => [row.listId, row.file.path],
     );
-    return { username: user.username, files: items, nextCursor };
+    return { username: online.username, files: items, nextCursor };
   }
 }
 

@@ -4,17 +4,15 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { PreparedEntry } from './prepared-entry.js';
 
 /**
- * The rows of share lists and their word index. Bulk statements only: a batch of 5,000 entries is
- * one INSERT of files plus one of words, fed from arrays (unnest), never a statement per file.
+ * The rows of share lists. Bulk statements only: a batch of 5,000 entries is one INSERT fed from
+ * arrays (unnest), never a statement per file. Search reads names from memory (search/memory-index),
+ * so no word index is written here.
  */
 @Injectable()
 export class ShareFilesRepository {
   constructor(private readonly pool: SqlPool) {}
 
-  /**
-   * Inserts entries and their words into a generation; returns how many were inserted (a path
-   * already there is skipped). Words go in in key order, which keeps the index insert local.
-   */
+  /** Inserts entries into a generation; returns how many were inserted (a path already there is skipped). */
   async insert(listId: string, generation: number, entries: PreparedEntry[], options: { run?: SqlRunner } = {}): Promise<number> {
     if (entries.length === 0) return 0;
     const run = options.run ?? this.pool.run;
@@ -32,10 +30,7 @@ export class ShareFilesRepository {
         SELECT ${listId}::uuid, ${generation}::int, path, name, string_to_array(words, ' '), size, sha256, ext, type, mtime, mime, piece_root
         FROM input
         ON CONFLICT (list_id, generation, path) DO NOTHING
-        RETURNING id, words
-      ), indexed AS (
-        INSERT INTO file_words (word, file_id)
-        SELECT word, id FROM (SELECT unnest(words) AS word, id FROM inserted) AS words ORDER BY word, id
+        RETURNING 1
       )
       SELECT count(*)::int AS inserted FROM inserted`);
     return row?.inserted ?? 0;
@@ -47,10 +42,7 @@ export class ShareFilesRepository {
     const [row] = await run<{ count: number; bytes: string }>(Prisma.sql`
       WITH doomed AS (
         DELETE FROM shared_files WHERE list_id = ${listId}::uuid AND generation = ${generation}::int AND path = ANY(${paths}::text[])
-        RETURNING id, words, size
-      ), unindexed AS (
-        DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
-        WHERE fw.word = d.word AND fw.file_id = d.id
+        RETURNING size
       )
       SELECT count(*)::int AS count, coalesce(sum(size), 0)::text AS bytes FROM doomed`);
     return toTotals(row);
@@ -60,12 +52,9 @@ export class ShareFilesRepository {
   async purge(listId: string, generation: number | null, limit: number): Promise<number> {
     const [row] = await this.pool.run<{ count: number }>(Prisma.sql`
       WITH doomed AS (
-        SELECT id, words FROM shared_files
+        SELECT id FROM shared_files
         WHERE list_id = ${listId}::uuid AND (${generation}::int IS NULL OR generation = ${generation}::int)
         LIMIT ${limit}
-      ), unindexed AS (
-        DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
-        WHERE fw.word = d.word AND fw.file_id = d.id
       ), deleted AS (
         DELETE FROM shared_files f USING doomed WHERE f.id = doomed.id RETURNING f.id
       )
@@ -81,10 +70,7 @@ export class ShareFilesRepository {
         WHERE EXISTS (SELECT 1 FROM blocklist) -- evaluated once: no scan at all while the blocklist is empty
           AND f.list_id = ${listId}::uuid AND f.generation = ${generation}::int
           AND EXISTS (SELECT 1 FROM blocklist b WHERE b.sha256 = f.sha256 OR f.name ILIKE b.name_like)
-        RETURNING id, words
-      ), unindexed AS (
-        DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
-        WHERE fw.word = d.word AND fw.file_id = d.id
+        RETURNING 1
       )
       SELECT count(*)::int AS count FROM doomed`);
     return row?.count ?? 0;

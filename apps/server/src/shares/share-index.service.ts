@@ -3,6 +3,8 @@ import { partitionEntries, type RejectedEntry, type ShareDelta, type ShareDeltaR
 import { PrismaService } from '../database/prisma.service.js';
 import type { SqlRunner } from '../database/sql-pool.service.js';
 import type { PeerSocketData } from '../realtime/peer-socket.js';
+import type { IndexedFile } from '../search/memory-index/memory-index.js';
+import { SearchIndexService } from '../search/memory-index/search-index.service.js';
 import { BlocklistService } from './blocklist.service.js';
 import { assertListSize, sumSizes } from './list-size.js';
 import { prepareEntry, type PreparedEntry } from './prepared-entry.js';
@@ -39,6 +41,7 @@ export class ShareIndexService {
     private readonly lists: ShareListsRepository,
     private readonly files: ShareFilesRepository,
     private readonly blocklist: BlocklistService,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   async sync(session: PeerSocketData, payload: ShareSync): Promise<ShareSyncResult> {
@@ -64,11 +67,13 @@ export class ShareIndexService {
       this.stagings.delete(session.sessionId);
       // Catches entries staged while this node still held blocklist rules older than an addition.
       await this.files.removeBlocked(staging.listId, staging.generation);
-      return this.prisma.$transaction(async (tx) => {
+      const count = await this.prisma.$transaction(async (tx) => {
         const totals = await this.files.totals(staging.listId, staging.generation, (sql) => tx.$queryRaw(sql));
         await this.lists.promote(tx, staging.listId, staging.generation, payload.digest ?? null, totals);
         return totals.count;
       });
+      await this.searchIndex.publish({ kind: 'list', listId: staging.listId });
+      return count;
     });
     return { accepted, rejected: sortByIndex(rejected), fileCount };
   }
@@ -79,7 +84,7 @@ export class ShareIndexService {
       const list = await this.listOf(session);
       const addedPaths = new Set(entries.map((entry) => entry.path));
       const removedPaths = [...new Set(payload.removed)].filter((path) => !addedPaths.has(path));
-      return this.prisma.$transaction(async (tx) => {
+      const result = await this.prisma.$transaction(async (tx) => {
         const run: SqlRunner = (sql) => tx.$queryRaw(sql);
         const removed = await this.files.removePaths(list.id, list.generation, removedPaths, run);
         // An added path that is listed already replaces the old entry.
@@ -96,6 +101,8 @@ export class ShareIndexService {
         );
         return { added: inserted, removed: removed.count, rejected: sortByIndex(rejected), fileCount };
       });
+      await this.searchIndex.publish({ kind: 'delta', listId: list.id, removedPaths, added: entries.map(toIndexedFile) });
+      return result;
     });
   }
 
@@ -158,6 +165,11 @@ export class ShareIndexService {
     });
     return next;
   }
+}
+
+function toIndexedFile(entry: PreparedEntry): IndexedFile {
+  const { path, name, words, size, sha256, ext, type } = entry;
+  return { path, name, words, size, sha256, ext, type, pieceRoot: entry.pieceRoot ?? null };
 }
 
 function sortByIndex(rejected: RejectedEntry[]): RejectedEntry[] {

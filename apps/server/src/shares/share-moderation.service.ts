@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../common/errors.js';
 import { toPage } from '../common/paging.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { SearchIndexService } from '../search/memory-index/search-index.service.js';
 import { patternToIlike } from './blocklist-pattern.js';
 import { BlocklistService } from './blocklist.service.js';
 
@@ -15,8 +16,8 @@ type Db = Pick<PrismaService, '$queryRaw'> | Tx;
 
 /**
  * What moderators do to the index: take a file (a hash) down, and keep files out with the
- * blocklist. A removal deletes the rows and their words at once, in one statement, and corrects
- * the lists' totals.
+ * blocklist. A removal deletes the rows at once, in one statement, and corrects the lists' totals;
+ * the search indexes of all nodes hear of it after the commit.
  */
 @Injectable()
 export class ShareModerationService {
@@ -25,6 +26,7 @@ export class ShareModerationService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly blocklist: BlocklistService,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   /** Removes every indexed entry with this hash; returns how many there were. */
@@ -67,9 +69,10 @@ export class ShareModerationService {
     return toView(entry, entry.creator.username);
   }
 
-  /** Makes this node apply blocklist changes at once (other nodes within a few seconds). */
-  blocklistChanged(): void {
+  /** After the commit: this node's publish checks and every node's search index apply the change. */
+  async blocklistChanged(): Promise<void> {
     this.blocklist.invalidate();
+    await this.searchIndex.publish({ kind: 'blocklist' });
   }
 
   /** Newest first, after the entry `afterId` when given. */
@@ -99,10 +102,7 @@ export class ShareModerationService {
   private async purgeWhere(db: Db, condition: Prisma.Sql): Promise<number> {
     const [row] = await db.$queryRaw<Array<{ count: number }>>`
       WITH doomed AS (
-        DELETE FROM shared_files f WHERE ${condition} RETURNING f.id, f.words, f.size, f.list_id, f.generation
-      ), unindexed AS (
-        DELETE FROM file_words fw USING (SELECT id, unnest(words) AS word FROM doomed) d
-        WHERE fw.word = d.word AND fw.file_id = d.id
+        DELETE FROM shared_files f WHERE ${condition} RETURNING f.size, f.list_id, f.generation
       ), totals AS (
         UPDATE share_lists l SET file_count = l.file_count - t.files, total_bytes = l.total_bytes - t.bytes, digest = NULL
         FROM (SELECT list_id, generation, count(*)::int AS files, sum(size) AS bytes FROM doomed GROUP BY list_id, generation) t

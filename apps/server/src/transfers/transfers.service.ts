@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PEER_PATHS, type TransferGrant, type TransferReport, type TransferRequest } from '#contracts';
+import { SearchIndexService } from '../search/memory-index/search-index.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -31,6 +32,7 @@ export class TransfersService implements OnModuleInit {
     private readonly limits: RateLimitService,
     private readonly config: AppConfig,
     private readonly blames: SourceBlamesRepository,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   onModuleInit(): void {
@@ -97,6 +99,7 @@ export class TransfersService implements OnModuleInit {
     this.metrics.transfers.inc({ outcome: report.ok ? 'ok' : 'failed' });
     const blamed = await this.blames.record(caller.id, report.sha256, report.badSourceSessionIds ?? []);
     if (blamed.length > 0) {
+      await this.searchIndex.publish({ kind: 'blames', sha256: report.sha256, sessionIds: blamed });
       this.logger.warn({ sha256: report.sha256, badSources: blamed, reporter: caller.id }, 'sources sent data that failed verification');
     }
     return { recorded: true };
