@@ -79,11 +79,7 @@ const keepAlive = keepSeededSessionsAlive(pool, { onError: (error) => print(`kee
 const started: RunningServer[] = [];
 const peers: ConnectedPeer[] = [];
 const dataDirs: string[] = [];
-const lines: string[] = [];
-const out = (line = '') => {
-  lines.push(line);
-  print(line);
-};
+const out = print;
 
 try {
   const seeded = await seededSize(pool);
@@ -97,7 +93,7 @@ try {
 
   const reference = await startServer({ DATABASE_URL: databaseUrl, NODE_OPTIONS: '--max-old-space-size=4096' }, 600_000, referenceEntry());
   started.push(reference);
-  const referenceStats = (await (await fetch(`${reference.baseUrl}/stats`)).json()) as { files: number; loadMs: number; rss: number; baselineRss: number; heapUsed: number };
+  const referenceStats = (await (await fetch(`${reference.baseUrl}/stats`)).json()) as { files: number; loadMs: number; rss: number; heapUsed: number };
   print(`reference: ${referenceStats.files} files in ${(referenceStats.loadMs / 1000).toFixed(1)} s, RSS ${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB`);
 
   // Two Peerdex nodes on the same database: one with the ranking cache (default), one without.
@@ -180,7 +176,7 @@ try {
   out(`- corpus: ${options.files.toLocaleString('en')} files over ${options.sessions.toLocaleString('en')} online sessions (seed "${options.seed}"); the 2,000-query mix`);
   out(`- ${rounds} interleaved rounds (order rotated each round): one at a time ${perRound} searches per contestant per round (the same stretch of the mix for all); ${concurrency} in flight for ${durationMs / 1000} s each; figures are medians over rounds`);
   out(`- machine load (1-minute average) at the end of the rounds: median ${median(loads).toFixed(1)}, ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (2 cores, shared)`);
-  out(`- reference index: ${referenceStats.files.toLocaleString('en')} files, built from PostgreSQL in ${(referenceStats.loadMs / 1000).toFixed(1)} s, ${((referenceStats.rss - referenceStats.baselineRss) / referenceStats.files).toFixed(0)} bytes of RSS per file beyond its baseline (${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB RSS, ${(referenceStats.heapUsed / 2 ** 20).toFixed(0)} MiB of heap)`);
+  out(`- reference index: ${referenceStats.files.toLocaleString('en')} files, built from PostgreSQL in ${(referenceStats.loadMs / 1000).toFixed(1)} s (${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB RSS right after building, ${(referenceStats.heapUsed / 2 ** 20).toFixed(0)} MiB of heap; memory per file: bench:search:footprint)`);
   out();
   out('| contestant | one at a time p50 / p99 ms | ratio to reference p50 / p99 | searches/s at ' + concurrency + ' in flight (range over rounds) | ratio to reference | errors |');
   out('| --- | --- | --- | --- | --- | --- |');
