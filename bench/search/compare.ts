@@ -34,7 +34,7 @@ with a plain COPY. Prints markdown for docs/benchmarks.md.
   --save-top20 FILE    write Peerdex's top 20 of the sample (to compare a later build with this one)
   --compare-top20 FILE compare Peerdex's top 20 with a file written by --save-top20
   --index-files N      files of the ingest list (default 100000)   --ingest-rounds R (default 2)
-  --skip-ingest  --skip-fts  --skip-rest`;
+  --skip-ingest  --skip-fts  --skip-rest  --ingest-only (one node, no search rounds)`;
 
 const { values } = parseCli(USAGE, () =>
   parseArgs({
@@ -54,6 +54,7 @@ const { values } = parseCli(USAGE, () =>
       'skip-ingest': { type: 'boolean', default: false },
       'skip-fts': { type: 'boolean', default: false },
       'skip-rest': { type: 'boolean', default: false },
+      'ingest-only': { type: 'boolean', default: false },
     },
     strict: true,
   }),
@@ -73,6 +74,7 @@ const sockets = wholeNumber('--sockets', values.sockets, 1, 64);
 const sampleSize = wholeNumber('--sample', values.sample, 1, 10_000);
 const indexFiles = wholeNumber('--index-files', values['index-files'], 1, 1_000_000);
 const ingestRounds = wholeNumber('--ingest-rounds', values['ingest-rounds'], 0, 10);
+const ingestOnly = values['ingest-only'];
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 12, application_name: 'peerdex-search-compare', statement_timeout: 60_000 });
 const keepAlive = keepSeededSessionsAlive(pool, { onError: (error) => print(`keep-alive failed: ${error.message}`) });
@@ -89,12 +91,7 @@ try {
   await removeBenchUsers(pool);
   await touchSeededSessions(pool);
   await pool.query('VACUUM (ANALYZE) peer_sessions');
-  if (!values['skip-fts']) print(`full-text table: ${(await prepareFts(pool, seeded.files)) ? 'built' : 'already there'}`);
-
-  const reference = await startServer({ DATABASE_URL: databaseUrl, NODE_OPTIONS: '--max-old-space-size=4096' }, 600_000, referenceEntry());
-  started.push(reference);
-  const referenceStats = (await (await fetch(`${reference.baseUrl}/stats`)).json()) as { files: number; loadMs: number; rss: number; heapUsed: number };
-  print(`reference: ${referenceStats.files} files in ${(referenceStats.loadMs / 1000).toFixed(1)} s, RSS ${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB`);
+  if (!values['skip-fts'] && !ingestOnly) print(`full-text table: ${(await prepareFts(pool, seeded.files)) ? 'built' : 'already there'}`);
 
   // Two Peerdex nodes on the same database: one with the ranking cache (default), one without.
   const node = async (label: string, env: Record<string, string>) => {
@@ -127,104 +124,111 @@ try {
     return { server, auth, peers: nodePeers };
   };
   const cached = await node('c', {});
-  const uncached = await node('u', { SEARCH_CACHE_TTL: '0' });
-
-  const REFERENCE = 'reference index (node:http)';
-  const contestants: Contestant[] = [
-    referenceContestant(REFERENCE, reference.baseUrl),
-    socketContestant('Peerdex Socket.IO, cache off', uncached.peers),
-    socketContestant('Peerdex Socket.IO, cache 5 s', cached.peers),
-  ];
-  if (!values['skip-rest']) {
-    contestants.push(restContestant('Peerdex REST, cache off', uncached.server.baseUrl, uncached.auth));
-    contestants.push(restContestant('Peerdex REST, cache 5 s', cached.server.baseUrl, cached.auth));
-  }
-  if (!values['skip-fts']) contestants.push(ftsContestant('PostgreSQL full-text (GIN, prefix AND)', pool));
-
   const corpus = createCorpus(options);
-  const mix = buildQueryMix(corpus, 2000);
+  if (!ingestOnly) {
+    const reference = await startServer({ DATABASE_URL: databaseUrl, NODE_OPTIONS: '--max-old-space-size=4096' }, 600_000, referenceEntry());
+    started.push(reference);
+    const referenceStats = (await (await fetch(`${reference.baseUrl}/stats`)).json()) as { files: number; loadMs: number; rss: number; heapUsed: number };
+    print(`reference: ${referenceStats.files} files in ${(referenceStats.loadMs / 1000).toFixed(1)} s, RSS ${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB`);
 
-  // Overlap first, on a quiet machine: each contestant's top 20 of the sample against the reference's.
-  const sample = overlapSample(mix, sampleSize);
-  const labels = sample.map((input) => JSON.stringify(input));
-  const tops = new Map<string, TopPage[]>();
-  for (const contestant of contestants) {
-    const pages: TopPage[] = [];
-    for (const input of sample) pages.push((await contestant.search(input)).top);
-    tops.set(contestant.name, pages);
-  }
-  const peerdexTop = tops.get('Peerdex Socket.IO, cache off')!;
-  if (values['save-top20']) await writeFile(values['save-top20'], JSON.stringify(sample.map((input, i) => ({ input, hashes: peerdexTop[i]!.hashes, sourceCounts: [...peerdexTop[i]!.sourceCounts] }))));
+    const uncached = await node('u', { SEARCH_CACHE_TTL: '0' });
 
-  const entries = [];
-  for (const contestant of contestants) entries.push(await entrant(contestant, mix));
-  for (const entry of entries) await interleave([entry], 1, { concurrency: 1, maxSearches: 50, durationMs: 60_000 }, () => undefined);
+    const REFERENCE = 'reference index (node:http)';
+    const contestants: Contestant[] = [
+      referenceContestant(REFERENCE, reference.baseUrl),
+      socketContestant('Peerdex Socket.IO, cache off', uncached.peers),
+      socketContestant('Peerdex Socket.IO, cache 5 s', cached.peers),
+    ];
+    if (!values['skip-rest']) {
+      contestants.push(restContestant('Peerdex REST, cache off', uncached.server.baseUrl, uncached.auth));
+      contestants.push(restContestant('Peerdex REST, cache 5 s', cached.server.baseUrl, cached.auth));
+    }
+    if (!values['skip-fts']) contestants.push(ftsContestant('PostgreSQL full-text (GIN, prefix AND)', pool));
 
-  const loads: number[] = [];
-  const progress = (phase: string) => (name: string, round: number, result: Round) => {
-    loads.push(result.load);
-    print(`${phase} round ${round + 1}/${rounds} ${name}: ${result.latencies.length} searches, p50 ${percentile(result.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(result.latencies, 0.99).toFixed(1)} ms, ${((result.latencies.length / result.elapsedMs) * 1000).toFixed(0)}/s, load ${result.load.toFixed(1)}`);
-  };
-  const kinds = new Map<string, KindSample[]>(contestants.map((c) => [c.name, []]));
-  const serial = await interleave(entries, rounds, { concurrency: 1, maxSearches: perRound, durationMs: 600_000 }, progress('one at a time'), kinds);
-  const parallel = await interleave(entries, rounds, { concurrency, maxSearches: 10_000_000, durationMs }, progress(`${concurrency} in flight`));
+    const mix = buildQueryMix(corpus, 2000);
 
-  const ref1 = summarizeRounds(serial.get(REFERENCE)!);
-  const refN = summarizeRounds(parallel.get(REFERENCE)!);
-  out(`### Results ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  out();
-  out(`- corpus: ${options.files.toLocaleString('en')} files over ${options.sessions.toLocaleString('en')} online sessions (seed "${options.seed}"); the 2,000-query mix`);
-  out(`- ${rounds} interleaved rounds (order rotated each round): one at a time ${perRound} searches per contestant per round (the same stretch of the mix for all); ${concurrency} in flight for ${durationMs / 1000} s each; figures are medians over rounds`);
-  out(`- machine load (1-minute average) at the end of the rounds: median ${median(loads).toFixed(1)}, ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (2 cores, shared)`);
-  out(`- reference index: ${referenceStats.files.toLocaleString('en')} files, built from PostgreSQL in ${(referenceStats.loadMs / 1000).toFixed(1)} s (${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB RSS right after building, ${(referenceStats.heapUsed / 2 ** 20).toFixed(0)} MiB of heap; memory per file: bench:search:footprint)`);
-  out();
-  out('| contestant | one at a time p50 / p99 ms | ratio to reference p50 / p99 | searches/s at ' + concurrency + ' in flight (range over rounds) | ratio to reference | errors |');
-  out('| --- | --- | --- | --- | --- | --- |');
-  for (const contestant of contestants) {
-    const one = summarizeRounds(serial.get(contestant.name)!);
-    const many = summarizeRounds(parallel.get(contestant.name)!);
-    out(`| ${contestant.name} | ${one.p50.toFixed(1)} / ${one.p99.toFixed(1)} | ${ratio(one.p50, ref1.p50)} / ${ratio(one.p99, ref1.p99)} | ${many.perSecond.toFixed(0)} (${many.perSecondRange.map((v) => v.toFixed(0)).join('–')}) | ${ratio(many.perSecond, refN.perSecond)} | ${one.errors + many.errors} |`);
-  }
-  out();
-  out('One at a time, p50 / p99 ms by kind of query (all rounds pooled):');
-  out();
-  out(`| kind | ${contestants.map((c) => c.name).join(' | ')} |`);
-  out(`| --- | ${contestants.map(() => '---').join(' | ')} |`);
-  for (const kind of Object.keys(QUERY_WEIGHTS) as QueryKind[]) {
-    const cells = contestants.map((c) => {
-      const ms = kinds.get(c.name)!.filter((s) => s.kind === kind).map((s) => s.ms);
-      return `${percentile(ms, 0.5).toFixed(1)} / ${percentile(ms, 0.99).toFixed(1)}`;
-    });
-    out(`| ${kind} | ${cells.join(' | ')} |`);
-  }
-  out();
-  out(`Top-20 overlap with the reference on ${sample.length} distinct first-page queries of the mix (share of the reference's top-20 hashes returned; queries with the same top 20; hashes in both with the same sourceCount):`);
-  out();
-  out('| contestant | overlap | same top 20 | same sourceCount |');
-  out('| --- | --- | --- | --- |');
-  const referenceTop = tops.get(REFERENCE)!;
-  for (const contestant of contestants.slice(1)) {
-    const o = overlap(labels, tops.get(contestant.name)!, referenceTop);
-    out(`| ${contestant.name} | ${(100 * o.meanShare).toFixed(1)} % | ${o.identical} of ${o.queries} | ${(100 * o.sameSourceCount).toFixed(1)} % |`);
-  }
-  const differing = overlap(labels, peerdexTop, referenceTop).differing;
-  if (differing.length > 0) out(`\nQueries where Peerdex (cache off) and the reference differ: ${differing.slice(0, 12).map((q) => `\`${q}\``).join(', ')}${differing.length > 12 ? ` and ${differing.length - 12} more` : ''}`);
-  if (values['compare-top20']) {
-    const saved = JSON.parse(await readFile(values['compare-top20'], 'utf8')) as Array<{ input: SearchQueryInput; hashes: string[]; sourceCounts: Array<[string, number]> }>;
-    const byInput = new Map(saved.map((entry) => [JSON.stringify(entry.input), entry]));
-    const common = labels.filter((label) => byInput.has(label));
-    const old = common.map((label) => ({ hashes: byInput.get(label)!.hashes, sourceCounts: new Map(byInput.get(label)!.sourceCounts) }));
-    const ours = common.map((label) => peerdexTop[labels.indexOf(label)]!);
-    const o = overlap(common, ours, old);
-    out(`\nAgainst the saved top 20 of ${values['compare-top20']} (${common.length} queries): ${(100 * o.meanShare).toFixed(1)} % of its hashes returned, ${o.identical} identical top 20, ${(100 * o.sameSourceCount).toFixed(1)} % same sourceCount${o.differing.length ? `; differing: ${o.differing.slice(0, 8).map((q) => `\`${q}\``).join(', ')}` : ''}`);
-  }
+    // Overlap first, on a quiet machine: each contestant's top 20 of the sample against the reference's.
+    const sample = overlapSample(mix, sampleSize);
+    const labels = sample.map((input) => JSON.stringify(input));
+    const tops = new Map<string, TopPage[]>();
+    for (const contestant of contestants) {
+      const pages: TopPage[] = [];
+      for (const input of sample) pages.push((await contestant.search(input)).top);
+      tops.set(contestant.name, pages);
+    }
+    const peerdexTop = tops.get('Peerdex Socket.IO, cache off')!;
+    if (values['save-top20']) await writeFile(values['save-top20'], JSON.stringify(sample.map((input, i) => ({ input, hashes: peerdexTop[i]!.hashes, sourceCounts: [...peerdexTop[i]!.sourceCounts] }))));
 
+    const entries = [];
+    for (const contestant of contestants) entries.push(await entrant(contestant, mix));
+    for (const entry of entries) await interleave([entry], 1, { concurrency: 1, maxSearches: 50, durationMs: 60_000 }, () => undefined);
+
+    const loads: number[] = [];
+    const progress = (phase: string) => (name: string, round: number, result: Round) => {
+      loads.push(result.load);
+      print(`${phase} round ${round + 1}/${rounds} ${name}: ${result.latencies.length} searches, p50 ${percentile(result.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(result.latencies, 0.99).toFixed(1)} ms, ${((result.latencies.length / result.elapsedMs) * 1000).toFixed(0)}/s, load ${result.load.toFixed(1)}`);
+    };
+    const kinds = new Map<string, KindSample[]>(contestants.map((c) => [c.name, []]));
+    const serial = await interleave(entries, rounds, { concurrency: 1, maxSearches: perRound, durationMs: 600_000 }, progress('one at a time'), kinds);
+    const parallel = await interleave(entries, rounds, { concurrency, maxSearches: 10_000_000, durationMs }, progress(`${concurrency} in flight`));
+
+    const ref1 = summarizeRounds(serial.get(REFERENCE)!);
+    const refN = summarizeRounds(parallel.get(REFERENCE)!);
+    out(`### Results ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    out();
+    out(`- corpus: ${options.files.toLocaleString('en')} files over ${options.sessions.toLocaleString('en')} online sessions (seed "${options.seed}"); the 2,000-query mix`);
+    out(`- ${rounds} interleaved rounds (order rotated each round): one at a time ${perRound} searches per contestant per round (the same stretch of the mix for all); ${concurrency} in flight for ${durationMs / 1000} s each; figures are medians over rounds`);
+    out(`- machine load (1-minute average) at the end of the rounds: median ${median(loads).toFixed(1)}, ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (2 cores, shared)`);
+    out(`- reference index: ${referenceStats.files.toLocaleString('en')} files, built from PostgreSQL in ${(referenceStats.loadMs / 1000).toFixed(1)} s (${(referenceStats.rss / 2 ** 20).toFixed(0)} MiB RSS right after building, ${(referenceStats.heapUsed / 2 ** 20).toFixed(0)} MiB of heap; memory per file: bench:search:footprint)`);
+    out();
+    out('| contestant | one at a time p50 / p99 ms | ratio to reference p50 / p99 | searches/s at ' + concurrency + ' in flight (range over rounds) | ratio to reference | errors |');
+    out('| --- | --- | --- | --- | --- | --- |');
+    for (const contestant of contestants) {
+      const one = summarizeRounds(serial.get(contestant.name)!);
+      const many = summarizeRounds(parallel.get(contestant.name)!);
+      out(`| ${contestant.name} | ${one.p50.toFixed(1)} / ${one.p99.toFixed(1)} | ${ratio(one.p50, ref1.p50)} / ${ratio(one.p99, ref1.p99)} | ${many.perSecond.toFixed(0)} (${many.perSecondRange.map((v) => v.toFixed(0)).join('–')}) | ${ratio(many.perSecond, refN.perSecond)} | ${one.errors + many.errors} |`);
+    }
+    out();
+    out('One at a time, p50 / p99 ms by kind of query (all rounds pooled):');
+    out();
+    out(`| kind | ${contestants.map((c) => c.name).join(' | ')} |`);
+    out(`| --- | ${contestants.map(() => '---').join(' | ')} |`);
+    for (const kind of Object.keys(QUERY_WEIGHTS) as QueryKind[]) {
+      const cells = contestants.map((c) => {
+        const ms = kinds.get(c.name)!.filter((s) => s.kind === kind).map((s) => s.ms);
+        return `${percentile(ms, 0.5).toFixed(1)} / ${percentile(ms, 0.99).toFixed(1)}`;
+      });
+      out(`| ${kind} | ${cells.join(' | ')} |`);
+    }
+    out();
+    out(`Top-20 overlap with the reference on ${sample.length} distinct first-page queries of the mix (share of the reference's top-20 hashes returned; queries with the same top 20; hashes in both with the same sourceCount):`);
+    out();
+    out('| contestant | overlap | same top 20 | same sourceCount |');
+    out('| --- | --- | --- | --- |');
+    const referenceTop = tops.get(REFERENCE)!;
+    for (const contestant of contestants.slice(1)) {
+      const o = overlap(labels, tops.get(contestant.name)!, referenceTop);
+      out(`| ${contestant.name} | ${(100 * o.meanShare).toFixed(1)} % | ${o.identical} of ${o.queries} | ${(100 * o.sameSourceCount).toFixed(1)} % |`);
+    }
+    const differing = overlap(labels, peerdexTop, referenceTop).differing;
+    if (differing.length > 0) out(`\nQueries where Peerdex (cache off) and the reference differ: ${differing.slice(0, 12).map((q) => `\`${q}\``).join(', ')}${differing.length > 12 ? ` and ${differing.length - 12} more` : ''}`);
+    if (values['compare-top20']) {
+      const saved = JSON.parse(await readFile(values['compare-top20'], 'utf8')) as Array<{ input: SearchQueryInput; hashes: string[]; sourceCounts: Array<[string, number]> }>;
+      const byInput = new Map(saved.map((entry) => [JSON.stringify(entry.input), entry]));
+      const common = labels.filter((label) => byInput.has(label));
+      const old = common.map((label) => ({ hashes: byInput.get(label)!.hashes, sourceCounts: new Map(byInput.get(label)!.sourceCounts) }));
+      const ours = common.map((label) => peerdexTop[labels.indexOf(label)]!);
+      const o = overlap(common, ours, old);
+      out(`\nAgainst the saved top 20 of ${values['compare-top20']} (${common.length} queries): ${(100 * o.meanShare).toFixed(1)} % of its hashes returned, ${o.identical} identical top 20, ${(100 * o.sameSourceCount).toFixed(1)} % same sourceCount${o.differing.length ? `; differing: ${o.differing.slice(0, 8).map((q) => `\`${q}\``).join(', ')}` : ''}`);
+    }
+
+  }
   if (!values['skip-ingest'] && ingestRounds > 0) {
     out();
     out(`Ingest of one ${indexFiles.toLocaleString('en')}-file list, ${ingestRounds} rounds interleaved (COPY first, then share:sync, each round a fresh peer on the cached node):`);
     out();
-    out('| round | plain COPY into an unindexed table, s | share:sync to final ack, s | share:sync until a search finds its file, s | ratio (searchable / COPY) | load |');
-    out('| --- | --- | --- | --- | --- | --- |');
+    out('| round | plain COPY into an unindexed table, s | share:sync to final ack, s | share:sync until a search finds its file, s | ratio (searchable / COPY) | batches refused (503) and resent | load |');
+    out('| --- | --- | --- | --- | --- | --- | --- |');
     const files = corpus.extraLibrary('indexing', indexFiles);
     const ratios: number[] = [];
     for (let round = 0; round < ingestRounds; round++) {
@@ -234,7 +238,7 @@ try {
       const result = await indexList(publisher, cached.peers[0]!, files);
       const searchableMs = result.indexMs + result.probe.searchMs;
       ratios.push(searchableMs / copyMs);
-      out(`| ${round + 1} | ${(copyMs / 1000).toFixed(2)} | ${(result.indexMs / 1000).toFixed(2)} | ${result.probe.found ? (searchableMs / 1000).toFixed(2) : 'not found within 5 s'} | ${(searchableMs / copyMs).toFixed(2)}× | ${loadAverage().toFixed(1)} |`);
+      out(`| ${round + 1} | ${(copyMs / 1000).toFixed(2)} | ${(result.indexMs / 1000).toFixed(2)} | ${result.probe.found ? (searchableMs / 1000).toFixed(2) : 'not found within 5 s'} | ${(searchableMs / copyMs).toFixed(2)}× | ${result.retries} | ${loadAverage().toFixed(1)} |`);
       publisher.close();
     }
     out(`\nMedian ratio: ${median(ratios).toFixed(2)}× (target ≤ 1.5×).`);

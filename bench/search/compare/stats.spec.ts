@@ -38,6 +38,9 @@ describe('the comparison maths', () => {
     expect(result.meanShare).toBeCloseTo((1 + 0.5 + 1 + 0) / 4);
     expect(result.sameSourceCount).toBeCloseTo(2 / 3);
     expect(result.differing).toEqual(['b', 'd']);
+    // Counts above the protocol's cap of 25 agree: a server may count exactly.
+    expect(overlap(['a'], [page(['x'], [40])], [page(['x'], [25])]).sameSourceCount).toBe(1);
+    expect(overlap(['a'], [page(['x'], [24])], [page(['x'], [25])]).sameSourceCount).toBe(0);
   });
 
   it('writes ratios and bytes per item', () => {

@@ -64,7 +64,7 @@ export interface Overlap {
   meanShare: number;
   /** queries whose top-k hash sets are equal */
   identical: number;
-  /** hashes in both with the same sourceCount, over hashes in both */
+  /** hashes in both with the same sourceCount (counted up to `cap`), over hashes in both */
   sameSourceCount: number;
   /** the queries that differ, for the report */
   differing: string[];
@@ -75,7 +75,7 @@ export interface Overlap {
  * top-k is not compared: ties (same match, same capped source count) are broken by hash in the
  * protocol, so equal sets with equal counts mean equal order.
  */
-export function overlap(labels: string[], ours: TopPage[], reference: TopPage[], k = 20): Overlap {
+export function overlap(labels: string[], ours: TopPage[], reference: TopPage[], k = 20, cap = 25): Overlap {
   let share = 0;
   let identical = 0;
   let both = 0;
@@ -90,7 +90,8 @@ export function overlap(labels: string[], ours: TopPage[], reference: TopPage[],
     else differing.push(label);
     for (const hash of common) {
       both++;
-      if (ours[index]!.sourceCounts.get(hash) === reference[index]!.sourceCounts.get(hash)) sameCount++;
+      // The protocol lets a server count sources exactly instead of up to 25: compare up to the cap.
+      if (Math.min(cap, ours[index]!.sourceCounts.get(hash)!) === Math.min(cap, reference[index]!.sourceCounts.get(hash)!)) sameCount++;
     }
   });
   return { queries: labels.length, meanShare: labels.length === 0 ? NaN : share / labels.length, identical, sameSourceCount: both === 0 ? NaN : sameCount / both, differing };
