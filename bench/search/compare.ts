@@ -1,11 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type SearchQueryInput } from '#contracts';
 import pg from 'pg';
-import { CORPUS_ARGS, corpusOptions, fail, HELP_ARG, parseCli, print, wholeNumber } from './cli.js';
+import { CORPUS_ARGS, corpusOptions, databaseUrlFromEnv, exitOnHelp, HELP_ARG, parseCli, print, wholeNumber } from './cli.js';
 import { createCorpus } from './corpus.js';
 import { buildQueryMix, QUERY_WEIGHTS, type QueryKind } from './queries.js';
 import { keepSeededSessionsAlive, touchSeededSessions } from './seed/database.js';
@@ -16,6 +14,7 @@ import { describeEnvironment } from './run/report.js';
 import { type RunningServer, startServer } from './run/server.js';
 import { type Contestant, ftsContestant, prepareFts, referenceContestant, restContestant, socketContestant } from './compare/contestants.js';
 import { copyRows, dropCopyTable } from './compare/ingest.js';
+import { startNode } from './compare/nodes.js';
 import { loadAverage, referenceEntry, residentBytes, waitReady } from './compare/processes.js';
 import { entrant, interleave, type KindSample, overlapSample } from './compare/rounds.js';
 import { median, overlap, percentile, ratio, type Round, summarizeRounds, type TopPage } from './compare/stats.js';
@@ -59,12 +58,8 @@ const { values } = parseCli(USAGE, () =>
     strict: true,
   }),
 );
-if (values.help) {
-  print(USAGE);
-  process.exit(0);
-}
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) fail(`DATABASE_URL must be set to a postgresql:// URL of a seeded database\n\n${USAGE}`);
+exitOnHelp(values, USAGE);
+const databaseUrl = databaseUrlFromEnv(USAGE);
 const options = corpusOptions(values);
 const rounds = wholeNumber('--rounds', values.rounds, 1, 20);
 const perRound = wholeNumber('--per-round', values['per-round'], 10, 100_000);
@@ -80,7 +75,6 @@ const pool = new pg.Pool({ connectionString: databaseUrl, max: 12, application_n
 const keepAlive = keepSeededSessionsAlive(pool, { onError: (error) => print(`keep-alive failed: ${error.message}`) });
 const started: RunningServer[] = [];
 const peers: ConnectedPeer[] = [];
-const dataDirs: string[] = [];
 const out = print;
 
 try {
@@ -95,23 +89,7 @@ try {
 
   // Two Peerdex nodes on the same database: one with the ranking cache (default), one without.
   const node = async (label: string, env: Record<string, string>) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'peerdex-search-compare-'));
-    dataDirs.push(dataDir);
-    const server = await startServer(
-      {
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'warn',
-        PEERDEX_DATA_DIR: dataDir,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
-        ACCESS_TOKEN_TTL: '2h',
-        SEARCH_RATE_LIMIT_PER_MINUTE: '10000000',
-        AUTH_RATE_LIMIT_PER_IP: '10000',
-        AUTH_RATE_LIMIT_PER_USERNAME: '10000',
-        ...env,
-      },
-      600_000,
-    );
+    const server = await startNode({ DATABASE_URL: databaseUrl, ...env });
     started.push(server);
     const readyMs = await waitReady(server.baseUrl);
     const run = `${Date.now().toString(36)}${label}`;
@@ -258,5 +236,4 @@ try {
   await keepAlive.stop();
   await removeBenchUsers(pool).catch(() => undefined);
   await pool.end();
-  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
 }

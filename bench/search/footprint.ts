@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { CORPUS_ARGS, corpusOptions, fail, HELP_ARG, parseCli, print, wholeNumber } from './cli.js';
+import { CORPUS_ARGS, corpusOptions, fail, HELP_ARG, exitOnHelp, parseCli, print, wholeNumber } from './cli.js';
 import { keepSeededSessionsAlive, touchSeededSessions } from './seed/database.js';
 import { seededSize } from './run/database.js';
 import { startServer } from './run/server.js';
@@ -17,10 +17,7 @@ started on an empty database (its baseline) and on the seeded one, rounds altern
 const { values } = parseCli(USAGE, () =>
   parseArgs({ options: { ...CORPUS_ARGS, ...HELP_ARG, rounds: { type: 'string', default: '2' }, settle: { type: 'string', default: '3' } }, strict: true }),
 );
-if (values.help) {
-  print(USAGE);
-  process.exit(0);
-}
+exitOnHelp(values, USAGE);
 const databaseUrl = process.env.DATABASE_URL;
 const emptyUrl = process.env.EMPTY_DATABASE_URL;
 if (!databaseUrl || !emptyUrl) fail(`DATABASE_URL (seeded) and EMPTY_DATABASE_URL (migrated, no files) must be set\n\n${USAGE}`);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { type SearchResponse } from '#contracts';
 import pg from 'pg';
-import { HELP_ARG, fail, parseCli, print, wholeNumber } from './cli.js';
+import { HELP_ARG, exitOnHelp, fail, parseCli, print, wholeNumber } from './cli.js';
 import { keepSeededSessionsAlive, touchSeededSessions } from './seed/database.js';
 import { type ConnectedPeer, connectPeer, registerUser, request } from './run/clients.js';
 import { removeBenchUsers } from './run/database.js';
@@ -19,10 +19,7 @@ the delay from A's acknowledgement to B's first answer holding the file.
 const { values } = parseCli(USAGE, () =>
   parseArgs({ options: { ...HELP_ARG, publications: { type: 'string', default: '200' }, poll: { type: 'string', default: '5' }, 'give-up': { type: 'string', default: '10' } }, strict: true }),
 );
-if (values.help) {
-  print(USAGE);
-  process.exit(0);
-}
+exitOnHelp(values, USAGE);
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) fail(`DATABASE_URL must be set\n\n${USAGE}`);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
