@@ -10,6 +10,7 @@ import { eventually } from './support/eventually.js';
 import { httpClient } from './support/http.js';
 import { connectPeer, entry } from './support/peer-socket.js';
 import { startRedis } from './support/redis.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 import { hasTool } from './support/tools.js';
 
 async function searchNames(server: TestServer, account: Account, q: string): Promise<string[]> {
@@ -150,5 +151,35 @@ const redisInstalled = hasTool('redis-server');
     await back.ok('share:sync', { files: [entry('d/After Outage.mp3', 'after')], final: true });
     await eventually(async () => expect(await searchNames(nodeB!, searcher, 'outage')).toEqual(['After Outage.mp3 (1)']), 1_000, 20);
     back.close();
+  });
+});
+
+(redisInstalled ? describe : describe.skip)('a node whose events cannot reach Redis while the others can', () => {
+  it('makes the other nodes resynchronise once its next event arrives with a hole in its sequence', async () => {
+    const redis = await startRedis();
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: redis.port });
+    const DATABASE_URL = await createTestDatabase();
+    const env = { DATABASE_URL, PRESENCE_LEASE: '3s' };
+    const nodeA = await startTestServer({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, NODE_ID: 'node-a' });
+    const nodeB = await startTestServer({ ...env, REDIS_URL: `redis://127.0.0.1:${redis.port}`, NODE_ID: 'node-b' });
+    try {
+      const searcher = await registerUser(httpClient(nodeB.baseUrl), 'hole-searcher');
+      const sharer = await registerUser(httpClient(nodeA.baseUrl), 'hole-sharer');
+      const peer = await connectPeer(nodeA.baseUrl, { token: sharer.accessToken });
+      await peer.ok('share:sync', { files: [entry('e/Hole One.mp3', 'one')], final: true });
+      await eventually(async () => expect(await searchNames(nodeB, searcher, 'hole')).toEqual(['Hole One.mp3 (1)']), 1_000, 20);
+
+      proxy.cut(); // only node A loses Redis: its event is lost, node B reads on undisturbed
+      await peer.ok('share:delta', { added: [entry('e/Hole Two.mp3', 'two')], removed: [] });
+      proxy.restore();
+      // Node A's next event (its heartbeats, a third of a lease later) shows the hole.
+      await eventually(async () => expect(await searchNames(nodeB, searcher, 'hole')).toEqual(['Hole One.mp3 (1)', 'Hole Two.mp3 (1)']), 10_000);
+      peer.close();
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
+      await proxy.close();
+      redis.process.kill('SIGKILL');
+    }
   });
 });

@@ -89,7 +89,7 @@ export interface SearchResult {
   ext: string;
   type: FileType;
   pieceRoot: string | null;
-  /** online sessions sharing this content now, counted up to 25 (25 means "25 or more") */
+  /** online sessions sharing this content now, counted exactly */
   sourceCount: number;
   /** up to MAX_LISTED_SOURCES of them */
   sources: SourceView[];

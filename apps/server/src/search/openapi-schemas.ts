@@ -9,7 +9,7 @@ const Hash = z.string().regex(/^[0-9a-f]{64}$/);
 
 const SourceSchema = z.object({ sessionId: z.uuid(), username: z.string(), firewalled: z.boolean() });
 
-const SOURCE_COUNT = 'online sessions sharing this content now, counted up to 25 (25 means "25 or more")';
+const SOURCE_COUNT = 'online sessions sharing this content now, counted exactly';
 
 export const SEARCH_RESPONSE = namedSchema(
   'SearchResponse',

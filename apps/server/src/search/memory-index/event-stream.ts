@@ -7,12 +7,17 @@ export class EventGapError extends Error {}
 export interface StreamEntry {
   id: string;
   event: SearchEvent;
+  /** the publishing process, and its count of events so far (a hole means one was lost) */
+  source: string;
+  seq: number;
 }
 
 /**
  * The search events of one directory in a Redis stream: XADD with an approximate MAXLEN, XREAD
  * BLOCK from the last id seen. Before each read it checks that nothing was lost since that id:
- * the stream trimmed past it, deleted or recreated, or Redis restarted (a new run_id).
+ * the stream trimmed past it, deleted or recreated, or Redis restarted (a new run_id). Each
+ * event also carries its publisher and sequence number, so a reader notices an event that one
+ * node failed to add while Redis stayed up for the others.
  */
 export class RedisEventStream {
   private readonly writer: Redis;
@@ -49,8 +54,8 @@ export class RedisEventStream {
     return info ? String(info['last-generated-id']) : '0-0';
   }
 
-  async append(event: SearchEvent): Promise<string> {
-    const id = await this.writer.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', 'event', JSON.stringify(event));
+  async append(event: SearchEvent, source: string, seq: number): Promise<string> {
+    const id = await this.writer.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', 'event', JSON.stringify(event), 'source', source, 'seq', String(seq));
     return id!;
   }
 
@@ -60,9 +65,13 @@ export class RedisEventStream {
     const reply = (await this.reader.xread('COUNT', 1_000, 'BLOCK', blockMs, 'STREAMS', this.key, after)) as Array<[string, Array<[string, string[]]>]> | null;
     const entries = reply?.[0]?.[1] ?? [];
     return entries.map(([id, fields]) => {
-      const parsed = SearchEventSchema.safeParse(JSON.parse(fields[fields.indexOf('event') + 1] ?? 'null'));
-      if (!parsed.success) throw new EventGapError(`event ${id} is not a search event: ${parsed.error.message}`);
-      return { id, event: parsed.data };
+      const field = (name: string) => fields[fields.indexOf(name) + 1];
+      const parsed = SearchEventSchema.safeParse(JSON.parse(field('event') ?? 'null'));
+      const seq = Number(field('seq'));
+      if (!parsed.success || !field('source') || !Number.isSafeInteger(seq)) {
+        throw new EventGapError(`event ${id} is not a search event${parsed.success ? '' : `: ${parsed.error.message}`}`);
+      }
+      return { id, event: parsed.data, source: field('source')!, seq };
     });
   }
 

@@ -1,14 +1,26 @@
-/** An append-only Uint32Array that doubles when full: postings and per-file columns without boxing. */
-export class GrowableUint32 {
-  private data: Uint32Array;
+type NumberArray = Uint32Array | Float64Array;
+
+/**
+ * An append-only typed array that doubles when full: postings and per-file columns without
+ * boxing. Float64 for sizes (bytes exceed 2^32, and stay exact as doubles up to 2^53).
+ */
+class Growable<T extends NumberArray> {
+  private data: T;
   length = 0;
 
-  constructor(capacity = 4) {
-    this.data = new Uint32Array(capacity);
+  constructor(
+    private readonly allocate: (capacity: number) => T,
+    capacity: number,
+  ) {
+    this.data = allocate(capacity);
   }
 
   push(value: number): number {
-    if (this.length === this.data.length) this.grow(this.length * 2 || 4);
+    if (this.length === this.data.length) {
+      const next = this.allocate(this.length * 2 || 4);
+      next.set(this.data);
+      this.data = next;
+    }
     this.data[this.length] = value;
     return this.length++;
   }
@@ -22,37 +34,19 @@ export class GrowableUint32 {
   }
 
   /** The filled part, without copying (valid until the next push). */
-  view(): Uint32Array {
-    return this.data.subarray(0, this.length);
-  }
-
-  private grow(capacity: number): void {
-    const next = new Uint32Array(capacity);
-    next.set(this.data);
-    this.data = next;
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
   }
 }
 
-/** The same for sizes (bytes exceed 2^32, and stay exact as doubles up to 2^53). */
-export class GrowableFloat64 {
-  private data: Float64Array;
-  length = 0;
-
+export class GrowableUint32 extends Growable<Uint32Array> {
   constructor(capacity = 4) {
-    this.data = new Float64Array(capacity);
+    super((size) => new Uint32Array(size), capacity);
   }
+}
 
-  push(value: number): number {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.length * 2 || 4);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = value;
-    return this.length++;
-  }
-
-  get(index: number): number {
-    return this.data[index]!;
+export class GrowableFloat64 extends Growable<Float64Array> {
+  constructor(capacity = 4) {
+    super((size) => new Float64Array(size), capacity);
   }
 }

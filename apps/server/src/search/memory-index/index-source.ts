@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BLAMES_TO_DELIST, type FileType } from '#contracts';
+import { BLAMES_TO_DELIST } from '#contracts';
 import { AppConfig } from '../../config/app-config.js';
 import { SqlPool } from '../../database/sql-pool.service.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -9,18 +9,8 @@ import { type IndexedFile, type IndexedSession, MemoryIndex } from './memory-ind
 /** Rows fetched per round trip while loading: memory stays flat whatever the directory's size. */
 const FETCH_ROWS = 20_000;
 
-interface FileRow {
-  list_id: string;
-  session_id: string;
-  path: string;
-  name: string;
-  words: string[];
-  size: number;
-  sha256: string;
-  ext: string;
-  type: FileType;
-  piece_root: string | null;
-}
+/** A live file as the load reads it: an IndexedFile in column names, with its list and session. */
+type FileRow = Omit<IndexedFile, 'pieceRoot'> & { list_id: string; session_id: string; piece_root: string | null };
 
 const FILE_COLUMNS = Prisma.sql`f.list_id, l.session_id, f.path, f.name, f.words, f.size::float8 AS size, f.sha256, f.ext, f.type::text AS type, f.piece_root`;
 

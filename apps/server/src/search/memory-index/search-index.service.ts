@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { OverloadedError } from '../../common/errors.js';
@@ -36,6 +37,11 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
   private buffered: SearchEvent[] | undefined = [];
   private readonly stream: RedisEventStream | undefined;
   private lastId = '0-0';
+  /** this process, as a publisher, and how many events it has published (or tried to) */
+  private readonly publisher = randomUUID();
+  private published = 0;
+  /** the last sequence number read from each publisher */
+  private readonly lastSeq = new Map<string, number>();
   private stopped = false;
   private following: Promise<void> | undefined;
   private streamNamed: Promise<void> = Promise.resolve();
@@ -51,7 +57,7 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.rebuilds = new Counter({
       name: 'peerdex_search_index_rebuilds_total',
-      help: 'Times this node built its search index from PostgreSQL, by reason (start, gap, compaction)',
+      help: 'Times this node built its search index from PostgreSQL (start, gap) or compacted it (compaction)',
       labelNames: ['reason'] as const,
       registers: [metrics.registry],
     });
@@ -71,7 +77,9 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.streamNamed = this.stream ? this.nameStream(this.stream) : Promise.resolve();
-    this.following = this.run();
+    this.following = this.run().catch((error: unknown) => {
+      if (!this.stopped) this.logger.error(`the search index stopped following changes: ${errorSummary(error)}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -98,11 +106,15 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
   async publish(event: SearchEvent): Promise<void> {
     const target = this.current;
     if (!target) this.buffered?.push(event);
-    else await this.enqueue(() => this.apply(target, event));
+    else {
+      await this.enqueue(() => this.apply(target, event));
+      if (!this.stream) await this.compactIfWorthIt();
+    }
     if (!this.stream) return;
+    const seq = ++this.published;
     try {
       await this.streamNamed;
-      const id = await this.stream.append(event);
+      const id = await this.stream.append(event, this.publisher, seq);
       if (target) this.ownApplied.set(id, target);
     } catch (error) {
       // Other nodes cannot read the stream either while this fails; they rebuild once it is back.
@@ -113,48 +125,55 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
   /** Start-up, then (with Redis) following the stream until shutdown. */
   private async run(): Promise<void> {
     await this.streamNamed;
-    await this.build('start');
+    let resync = !(await this.build('start'));
     if (!this.stream) return;
     let failures = 0;
     while (!this.stopped) {
       try {
+        if (resync) {
+          if (!(await this.build('gap'))) throw new EventGapError('no stream position yet');
+          resync = false;
+        }
         const entries = await this.stream.read(this.lastId, READ_BLOCK_MS);
-        for (const { id, event } of entries) {
+        for (const { id, event, source, seq } of entries) {
+          const previous = this.lastSeq.get(source);
+          if (previous !== undefined && seq !== previous + 1) throw new EventGapError(`events ${previous + 1}–${seq - 1} of a publisher never reached the stream`);
+          this.lastSeq.set(source, seq);
           const target = this.current!;
           if (this.ownApplied.get(id) !== target) void this.enqueue(() => this.apply(target, event));
           this.ownApplied.delete(id);
           this.lastId = id;
         }
         await this.applying;
-        if (failures > 0) this.logger.log('reading search events again');
+        if (failures > 0) this.logger.log('following the search event stream again');
         failures = 0;
         await this.compactIfWorthIt();
       } catch (error) {
         if (this.stopped) break;
+        resync = true;
         const reason = error instanceof EventGapError ? error.message : `reading search events failed: ${errorSummary(error)}`;
         if (failures++ === 0) this.logger.warn(`${reason}; rebuilding the search index from PostgreSQL once the stream answers`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))).unref());
-        await this.build('gap').catch((buildError: unknown) => this.logger.warn(`search index rebuild postponed: ${errorSummary(buildError)}`));
       }
     }
   }
 
   /**
-   * A new index from PostgreSQL, swapped in whole. The stream position is taken before the load
-   * and events after it are read (again) afterwards: applying an event the load already saw
-   * changes nothing, so nothing committed meanwhile is missed. Without a stream position (Redis
-   * away) a node that has an index keeps it, and one that has none builds without.
+   * A new index from PostgreSQL, swapped in whole; resolves to whether the stream position was
+   * recorded. The position is taken before the load and events after it are read (again)
+   * afterwards: applying an event the load already saw changes nothing, so nothing committed
+   * meanwhile is missed. A node without an index builds even while the stream cannot be read (and
+   * resynchronises later); one that has an index keeps it until the stream answers.
    */
-  private async build(reason: 'start' | 'gap' | 'compaction'): Promise<void> {
-    let position: string | undefined;
-    for (let attempt = 0; ; attempt++) {
+  private async build(reason: 'start' | 'gap'): Promise<boolean> {
+    let position: string | undefined = '0-0';
+    if (this.stream) {
       try {
-        position = this.stream ? await this.stream.lastId() : '0-0';
-        break;
+        position = await this.stream.lastId();
       } catch (error) {
-        if (this.current || reason !== 'start') throw error;
-        if (attempt === 0) this.logger.warn(`cannot read the search event stream (${errorSummary(error)}); building without it, resynchronising later`);
-        break;
+        if (this.current) throw error;
+        this.logger.warn(`cannot read the search event stream (${errorSummary(error)}); building without it, resynchronising later`);
+        position = undefined;
       }
     }
     for (;;) {
@@ -168,12 +187,12 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
         });
         if (position !== undefined) this.lastId = position;
         this.ownApplied.clear();
+        this.lastSeq.clear();
         this.rebuilds.inc({ reason });
         this.logger.log(`search index built from PostgreSQL (${reason}): ${fresh.fileCount} files in ${Date.now() - started} ms`);
-        if (position === undefined) throw new EventGapError('no stream position');
-        return;
+        return position !== undefined;
       } catch (error) {
-        if (error instanceof EventGapError || this.current || this.stopped) throw error;
+        if (this.current || this.stopped) throw error;
         this.logger.error(`cannot build the search index (${errorSummary(error)}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
       }
@@ -195,9 +214,10 @@ export class SearchIndexService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Copies the live state into a fresh index once removed files outnumber live ones. */
   private async compactIfWorthIt(): Promise<void> {
-    const index = this.current!;
-    if (index.deadFiles < COMPACT_AFTER_DEAD || index.deadFiles < index.fileCount) return;
+    const index = this.current;
+    if (!index || index.deadFiles < COMPACT_AFTER_DEAD || index.deadFiles < index.fileCount) return;
     await this.enqueue(async () => {
       const started = Date.now();
       this.current = index.compacted();

@@ -52,30 +52,39 @@ export class WordTable {
   /** Words starting with `prefix` (itself included when it is a word), in descending order. */
   withPrefix(prefix: string): number[] {
     const found: number[] = [];
-    let low = 0;
-    let high = this.sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.words[this.sorted[middle]!]! < prefix) low = middle + 1;
-      else high = middle;
-    }
-    for (let index = low; index < this.sorted.length; index++) {
+    for (let index = this.firstAtOrAfter(prefix); index < this.sorted.length; index++) {
       const id = this.sorted[index]!;
       if (!this.words[id]!.startsWith(prefix)) break;
       found.push(id);
     }
-    for (const id of this.unsorted) if (this.words[id]!.startsWith(prefix)) found.push(id);
-    return found.sort((a, b) => (this.words[a]! < this.words[b]! ? 1 : this.words[a]! > this.words[b]! ? -1 : 0));
+    found.reverse();
+    const recent = this.unsorted.filter((id) => this.words[id]!.startsWith(prefix));
+    if (recent.length === 0) return found;
+    return [...found, ...recent].sort((a, b) => (this.words[a]! < this.words[b]! ? 1 : -1));
   }
 
   /** Postings of the words starting with `prefix`, counted up to `cap`. */
   countPrefix(prefix: string, cap: number): number {
     let count = 0;
-    for (const id of this.withPrefix(prefix)) {
+    for (let index = this.firstAtOrAfter(prefix); index < this.sorted.length && count < cap; index++) {
+      const id = this.sorted[index]!;
+      if (!this.words[id]!.startsWith(prefix)) break;
       count += this.postings[id]!.length;
-      if (count >= cap) return cap;
     }
-    return count;
+    for (const id of this.unsorted) if (count < cap && this.words[id]!.startsWith(prefix)) count += this.postings[id]!.length;
+    return Math.min(count, cap);
+  }
+
+  /** Position of the first sorted word not below `word` (binary search). */
+  private firstAtOrAfter(word: string): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.words[this.sorted[middle]!]! < word) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private mergeUnsorted(): void {
