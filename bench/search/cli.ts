@@ -41,3 +41,17 @@ export function fail(message: string): never {
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
+
+/** Prints the usage and exits 0 when --help was given. */
+export function exitOnHelp(values: { help?: boolean }, usage: string): void {
+  if (!values.help) return;
+  print(usage);
+  process.exit(0);
+}
+
+/** DATABASE_URL from the environment: a postgresql:// URL, or the usage and exit code 2. */
+export function databaseUrlFromEnv(usage: string): string {
+  const url = process.env.DATABASE_URL;
+  if (!url || !/^postgres(ql)?:\/\//.test(url)) fail(`DATABASE_URL must be set to a postgresql:// URL of a seeded database\n\n${usage}`);
+  return url;
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { CORPUS_ARGS, corpusOptions, fail, HELP_ARG, parseCli, print, wholeNumber } from './cli.js';
+import { CORPUS_ARGS, corpusOptions, databaseUrlFromEnv, exitOnHelp, fail, HELP_ARG, parseCli, print, wholeNumber } from './cli.js';
 import { createCorpus } from './corpus.js';
 import { buildQueryMix } from './queries.js';
 import { keepSeededSessionsAlive, touchSeededSessions } from './seed/database.js';
@@ -52,12 +52,8 @@ const { values } = parseCli(USAGE, () =>
     strict: true,
   }),
 );
-if (values.help) {
-  print(USAGE);
-  process.exit(0);
-}
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) fail(`DATABASE_URL must be set to a postgresql:// URL of a seeded database\n\n${USAGE}`);
+exitOnHelp(values, USAGE);
+const databaseUrl = databaseUrlFromEnv(USAGE);
 if (!/^[A-Za-z0-9-]{1,64}$/.test(values['api-key-header'])) fail('--api-key-header must be an HTTP header name');
 const options = corpusOptions(values);
 const shape = {

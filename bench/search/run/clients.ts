@@ -14,6 +14,16 @@ export interface BenchUser {
 
 export class BenchError extends Error {}
 
+/** A request the server refused for now (503): send it again after `retryAfterS` seconds. */
+export class RetryLater extends BenchError {
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+
 async function json<T>(response: Response, what: string): Promise<T> {
   const text = await response.text();
   if (!response.ok) throw new BenchError(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
@@ -85,6 +95,10 @@ export function connectPeer(baseUrl: string, user: BenchUser, timeoutMs = 15_000
 export async function request<E extends 'search' | 'share:sync'>(socket: PeerSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0], timeoutMs = 30_000) {
   type Result = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
   const ack = (await (socket.timeout(timeoutMs) as any).emitWithAck(event, payload)) as Result & Ack<unknown>;
-  if (!ack.ok) throw new BenchError(`${event}: ${ack.error.statusCode} ${ack.error.message}`);
+  if (!ack.ok) {
+    const error = ack.error as { statusCode: number; message: string; retryAfter?: number };
+    const message = `${event}: ${error.statusCode} ${error.message}`;
+    throw error.statusCode === 503 && typeof error.retryAfter === 'number' ? new RetryLater(message, error.retryAfter) : new BenchError(message);
+  }
   return ack.data as Extract<Result, { ok: true }>['data'];
 }

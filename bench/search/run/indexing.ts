@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { fileName, type FileEntry, MAX_SHARE_BATCH, nameWords, type SearchResponse } from '#contracts';
 import { type LibraryFile } from '../corpus.js';
-import { type ConnectedPeer, request } from './clients.js';
+import { type ConnectedPeer, request, RetryLater } from './clients.js';
 
 export interface IndexingResult {
   files: number;
@@ -11,6 +11,8 @@ export interface IndexingResult {
   /** first emit to the final batch's acknowledgement */
   indexMs: number;
   rejected: number;
+  /** batches refused with 503 and sent again */
+  retries: number;
   fileCount: number | undefined;
   probe: { q: string; found: boolean; searchMs: number; attempts: number };
 }
@@ -34,9 +36,22 @@ export async function indexList(peer: ConnectedPeer, searcher: ConnectedPeer, fi
   let rejected = 0;
   let fileCount: number | undefined;
   const started = performance.now();
-  const results = await Promise.all(
-    batches.map((batch, index) => request(peer.socket, 'share:sync', { files: batch, final: index === batches.length - 1 }, 120_000)),
-  );
+  // A batch refused with 503 is not staged (docs/protocol.md): it is sent again after retryAfter,
+  // and the final batch only once every other batch is in, so the list made live is complete.
+  const send = async (batch: FileEntry[], final: boolean) => {
+    for (;;) {
+      try {
+        return await request(peer.socket, 'share:sync', { files: batch, final }, 120_000);
+      } catch (error) {
+        if (!(error instanceof RetryLater)) throw error;
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, error.retryAfterS * 1000 + Math.random() * 1000));
+      }
+    }
+  };
+  let retries = 0;
+  const results = await Promise.all(batches.slice(0, -1).map((batch) => send(batch, false)));
+  results.push(await send(batches.at(-1)!, true));
   for (const result of results) {
     rejected += result.rejected.length;
     fileCount = result.fileCount ?? fileCount;
@@ -54,7 +69,7 @@ export async function indexList(peer: ConnectedPeer, searcher: ConnectedPeer, fi
     found = response.results.some((result) => result.sha256 === target.sha256);
     if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { files: entries.length, batches: batches.length, largestBatchBytes, indexMs, rejected, fileCount, probe: { q, found, searchMs: performance.now() - probeStarted, attempts } };
+  return { files: entries.length, batches: batches.length, largestBatchBytes, indexMs, rejected, retries, fileCount, probe: { q, found, searchMs: performance.now() - probeStarted, attempts } };
 }
 
 /** A personal file (its content exists nowhere else) with a name of several searchable words. */

@@ -13,14 +13,18 @@ export function serverEntry(): string {
 
 export interface RunningServer {
   baseUrl: string;
+  pid: number;
   output(): string;
   /** SIGTERM, then the exit code */
   stop(): Promise<number | null>;
 }
 
-/** Starts `node dist/apps/server/src/main.js` and resolves once it listens. */
-export function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, [serverEntry()], {
+/**
+ * Starts `node dist/apps/server/src/main.js` (or another script printing "listening on <url>")
+ * and resolves once it listens.
+ */
+export function startServer(env: Record<string, string>, timeoutMs = 120_000, entry = serverEntry()): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, [entry], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEERDEX_PRINT_URLS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,6 +44,7 @@ export function startServer(env: Record<string, string>, timeoutMs = 120_000): P
         clearTimeout(timer);
         resolve({
           baseUrl: match[1]!,
+          pid: child.pid!,
           output: () => output,
           stop: () => {
             child.kill('SIGTERM');
