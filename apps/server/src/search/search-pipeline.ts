@@ -8,6 +8,8 @@ import type { CandidateQuery } from './search.repository.js';
 export interface SearchStore {
   candidates(query: CandidateQuery): Promise<Candidate[]>;
   sources(hashes: string[], perHash: number): Promise<Map<string, { count: number; sources: SourceView[] }>>;
+  /** changes whenever a file may have become visible: a cached ranking from another generation is recomputed */
+  generation?(): readonly unknown[];
 }
 
 /** Parses a query's words; a 400 that says what is wrong otherwise. */
@@ -35,7 +37,7 @@ export async function runSearch(
 
   const limit = Math.max(options.candidates, query.limit);
   const rank = async () => rankCandidates(await store.candidates({ ...words, ...filters, limit, blockedHashes: options.blockedHashes }));
-  const ranked = options.cache ? await options.cache.get(`${fingerprint}:${limit}`, rank) : await rank();
+  const ranked = options.cache ? await options.cache.get(`${fingerprint}:${limit}`, rank, store.generation?.() ?? []) : await rank();
   const { page, more } = pageOf(ranked, after, query.limit);
   const sources = await store.sources(page.map((group) => group.sha256), MAX_LISTED_SOURCES);
   const results = page.flatMap((group) => {

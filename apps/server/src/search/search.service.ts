@@ -35,6 +35,8 @@ export class SearchService implements OnModuleInit {
     this.store = {
       candidates: async (query) => this.searchIndex.index.candidates(query, config.searchMaxPostings),
       sources: async (hashes, perHash) => this.searchIndex.index.sources(hashes, perHash),
+      // A rebuild swaps the index: its identity is part of the generation.
+      generation: () => [this.searchIndex.index, this.searchIndex.index.additions],
     };
   }
 

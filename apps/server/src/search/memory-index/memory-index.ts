@@ -85,7 +85,14 @@ export class MemoryIndex {
   private readonly blockedHashes = new Set<string>();
   private readonly blames = new Map<string, number>();
 
+  /** counts the writes that can make a file appear in results: a cached ranking older than the last one is stale */
+  private visibilityGains = 0;
+
   constructor(readonly leaseMs: number) {}
+
+  get additions(): number {
+    return this.visibilityGains;
+  }
 
   get fileCount(): number {
     return this.fileNames.length - this.deadCount;
@@ -104,6 +111,7 @@ export class MemoryIndex {
   /** Adds or updates a session (a handshake, a reachability change). */
   putSession(session: IndexedSession): void {
     const known = this.sessions.get(session.id);
+    if (!known) this.visibilityGains++;
     this.sessions.set(session.id, known ? { ...session, lastSeenAt: Math.max(known.lastSeenAt, session.lastSeenAt) } : session);
   }
 
@@ -191,6 +199,7 @@ export class MemoryIndex {
    * database purged them already; this catches what this index holds).
    */
   setBlocklist(hashes: Iterable<string>, blocks: (sha256: string, name: string) => boolean): void {
+    this.visibilityGains++; // an entry taken off the blocklist shows its files again
     this.blockedHashes.clear();
     for (const hash of hashes) this.blockedHashes.add(hash);
     for (const record of this.lists) {
@@ -380,6 +389,7 @@ export class MemoryIndex {
   // ---- internals ----
 
   private addFile(list: number, file: IndexedFile): void {
+    this.visibilityGains++;
     const id = this.fileNames.length;
     let hash = this.hashIds.get(file.sha256);
     if (hash === undefined) {
