@@ -16,6 +16,8 @@ async function aliceSharesWithBob(server: ServerProcess, path: string, content: 
   const [alice, bob] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
   await alice.register('alice');
   await bob.register('bob');
+  // Bob only downloads here: his finished downloads must not make him a source (seeding).
+  await bob.run(['seeding', 'off']);
   const share = await mkdtemp(join(tmpdir(), 'alice-share-'));
   await mkdir(dirname(join(share, path)), { recursive: true });
   await writeFile(join(share, path), content);
