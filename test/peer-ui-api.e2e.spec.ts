@@ -52,6 +52,8 @@ describe('the peer web UI API', () => {
     [alice, bob] = await Promise.all([CliUser.create(server.baseUrl), CliUser.create(server.baseUrl)]);
     await alice.register('alice');
     await bob.register('bob');
+    // Alice's download below must not make her share it (seeding): browsing her shows her folder only.
+    await alice.run(['seeding', 'off']);
     big = randomBytes(24 * MiB);
     const share = await mkdtemp(join(tmpdir(), 'alice-ui-'));
     await writeFile(join(share, 'big.bin'), big);

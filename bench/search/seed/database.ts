@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { SEEDED_NODE_ID, SEEDED_USERNAME_PREFIX } from '../corpus.js';
 
 /** The tables a share list lives in; --reset empties them. */
-export const DIRECTORY_TABLES = ['file_words', 'shared_files', 'share_lists', 'peer_sessions'] as const;
+export const DIRECTORY_TABLES = ['file_words', 'shared_files', 'share_lists', 'partial_sources', 'peer_sessions'] as const;
 
 export class SeedError extends Error {}
 
